@@ -1,0 +1,2 @@
+/** wakeq: wake-ups instead of polling for per-tenant MySQL job queues. */
+package dev.wakeq;
