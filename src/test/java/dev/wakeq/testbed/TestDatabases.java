@@ -1,0 +1,106 @@
+package dev.wakeq.testbed;
+
+import dev.wakeq.embedded.LocalMysqld;
+import dev.wakeq.embedded.MysqlDistribution;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The real database servers of a test run: MariaDB 10.11 (Debian package) and Oracle MySQL 8.0 (Maven artifact).
+ * Each starts on first use, once per test JVM, on a random port, and stops when the JVM exits.
+ *
+ * <p>Use {@code @MethodSource("dev.wakeq.testbed.TestDatabases#all")} to run a test on both.
+ */
+public final class TestDatabases {
+
+    static final Path MARIADBD = Path.of("/usr/sbin/mariadbd");
+
+    private static DbServer mariadb;
+    private static DbServer mysql8;
+
+    private TestDatabases() {
+    }
+
+    public static Stream<DbServer> all() {
+        return Stream.of(mariadb(), mysql8());
+    }
+
+    public static synchronized DbServer mariadb() {
+        if (mariadb == null) {
+            if (!Files.isExecutable(MARIADBD)) {
+                throw new IllegalStateException(MARIADBD + " is missing: run scripts/testbed/prepare.sh "
+                        + "(installs the Debian package mariadb-server)");
+            }
+            mariadb = start("mariadb-10.11", LocalMysqld.Flavor.MARIADB, MARIADBD, null, List.of());
+        }
+        return mariadb;
+    }
+
+    public static synchronized DbServer mysql8() {
+        if (mysql8 == null) {
+            try {
+                Path base = MysqlDistribution.baseDir();
+                // Binary logging stays on, as in production MySQL 8; trusting function creators is what lets a
+                // non-SUPER account create triggers then (documented in the README).
+                mysql8 = start("mysql-8.0", LocalMysqld.Flavor.MYSQL, base.resolve("bin/mysqld"), base,
+                        List.of("--log-bin-trust-function-creators=ON"));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot unpack MySQL 8: " + e.getMessage(), e);
+            }
+        }
+        return mysql8;
+    }
+
+    private static DbServer start(String name, LocalMysqld.Flavor flavor, Path binary, Path base,
+                                  List<String> extraArgs) {
+        Path work = workRoot().resolve(name);
+        try {
+            deleteTree(work);
+            LocalMysqld server = LocalMysqld.start(new LocalMysqld.Spec(flavor, binary, base, work,
+                    work.resolve("plugin"), extraArgs));
+            DbServer db = new DbServer(name, server);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                db.stop();
+                try {
+                    deleteTree(work);
+                } catch (IOException ignored) {
+                    // Next run deletes it before starting.
+                }
+            }, "stop-" + name));
+            return db;
+        } catch (Exception e) {
+            throw new IllegalStateException("test server " + name + " failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Under the build directory, so {@code mvn clean} removes anything a killed run left behind. */
+    static Path workRoot() {
+        return Path.of(System.getProperty("wakeq.project.dir", ".")).toAbsolutePath().resolve("target/testbed");
+    }
+
+    /** The built function library of a version, e.g. {@code udf-image/build/libwakeq_notify_v1.so}. */
+    public static Path udfLibrary(String version) {
+        return Path.of(System.getProperty("wakeq.project.dir", ".")).toAbsolutePath()
+                .resolve("udf-image/build/libwakeq_notify_" + version + ".so");
+    }
+
+    /** The function version this build ships (pom property {@code wakeq.udf.version}). */
+    public static String udfVersion() {
+        return System.getProperty("wakeq.udf.version", "v1");
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
