@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: the loadable function's C tests, then the Java suite (unit, MariaDB, MySQL 8, real
+# kube-apiserver, Helm). Extra arguments go to Maven, e.g. scripts/test.sh -Dtest='dev.wakeq.install.*Test'.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/testbed/prepare.sh
+
+if [[ -f udf-image/Makefile ]]; then
+  echo "test: loadable function (udf-image): build, C tests, leak check"
+  make -s -C udf-image all test leakcheck
+fi
+
+rm -rf target/surefire-reports
+./mvnw -B verify "$@"
+
+# A green run that executed nothing proves nothing.
+ran=$(cat target/surefire-reports/*.txt 2>/dev/null | sed -n 's/^Tests run: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [[ "$ran" -eq 0 ]]; then
+  echo "test: no test ran" >&2
+  exit 1
+fi
+echo "test: $ran Java tests ran"

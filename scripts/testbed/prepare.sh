@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs and this machine lacks. Idempotent: a second run does nothing.
+#   - Debian packages: MariaDB 10.11 server (tests start their own private instance; the system service is
+#     never used), the C toolchain and valgrind for the loadable function, python3 for its test listener.
+#   - A real kube-apiserver + etcd + kubectl 1.20.2 built from Debian's packages (scripts/testbed/kube-apiserver.sh),
+#     cached under ~/.kubeapitest.
+# MySQL 8.0 needs nothing here: its binaries come from a Maven artifact and are unpacked on first use.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+[[ -x /usr/sbin/mariadbd ]] || need+=(mariadb-server)
+command -v mariadb >/dev/null || need+=(mariadb-client)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v make >/dev/null || need+=(make)
+command -v valgrind >/dev/null || need+=(valgrind)
+command -v python3 >/dev/null || need+=(python3)
+command -v tar >/dev/null || need+=(tar)
+
+if ((${#need[@]})); then
+  echo "prepare: installing Debian packages: ${need[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "prepare: not root; install them yourself: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  apt-get update -q
+  # policy-rc.d or the lack of systemd keeps the packaged service from starting; tests run their own servers.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+echo "prepare: MariaDB $(/usr/sbin/mariadbd --version | awk '{print $3}'), gcc $(gcc -dumpversion), valgrind $(valgrind --version)"
+
+if [[ -f scripts/testbed/kube-apiserver.sh ]]; then
+  bash scripts/testbed/kube-apiserver.sh
+fi

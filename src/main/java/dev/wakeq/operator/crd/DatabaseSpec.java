@@ -1,0 +1,64 @@
+package dev.wakeq.operator.crd;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** The tenant database's address and the Secret holding its credentials. */
+public class DatabaseSpec {
+
+    @Required
+    @Pattern("^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252}[A-Za-z0-9])?$")
+    @JsonPropertyDescription("Host name or IP address of the MySQL or MariaDB server.")
+    private String host;
+
+    @Min(1)
+    @Max(65535)
+    @Default("3306")
+    @JsonPropertyDescription("TCP port of the database server.")
+    private Integer port = 3306;
+
+    @Required
+    @Pattern("^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
+    @JsonPropertyDescription("The tenant's schema (database) name: letters, digits, '_' and '-', at most 64.")
+    private String schema;
+
+    @Required
+    @JsonPropertyDescription("The Secret (same namespace) with the operator's database user name and password.")
+    private CredentialsReference credentials;
+
+    public String getHost() {
+        return host;
+    }
+
+    public void setHost(String host) {
+        this.host = host;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public String getSchema() {
+        return schema;
+    }
+
+    public void setSchema(String schema) {
+        this.schema = schema;
+    }
+
+    public CredentialsReference getCredentials() {
+        return credentials;
+    }
+
+    public void setCredentials(CredentialsReference credentials) {
+        this.credentials = credentials;
+    }
+}
