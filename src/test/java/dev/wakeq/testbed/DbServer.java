@@ -67,6 +67,11 @@ public final class DbServer {
         return server.rootConnection();
     }
 
+    /** Root, with {@code schema} as the default database. */
+    public Connection rootConnection(String schema) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(schema), "root", "");
+    }
+
     public Connection operatorConnection(String schema) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(schema), OPERATOR_USER, OPERATOR_PASSWORD);
     }

@@ -11,7 +11,7 @@ public record TestSchema(DbServer server, String name) {
     }
 
     public Connection root() throws SQLException {
-        return server.rootConnection();
+        return server.rootConnection(name);
     }
 
     public Connection operator() throws SQLException {
