@@ -1,0 +1,55 @@
+package dev.wakeq.operator.pool;
+
+import dev.wakeq.operator.crd.WorkerPool;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Names and labels of everything the operator creates for one WorkerPool. */
+public record PoolNames(String pool, String namespace) {
+
+    public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "wakeq-operator";
+    public static final String POOL_LABEL = "wakeq.dev/pool";
+    /** Label selector of the informers: only what this operator made. */
+    public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+    public static PoolNames of(WorkerPool pool) {
+        return new PoolNames(pool.getMetadata().getName(), pool.getMetadata().getNamespace());
+    }
+
+    public String deployment() {
+        return pool + "-worker";
+    }
+
+    /** The Service databases send wake-ups to; its cluster IP is the trigger's target. */
+    public String wakeService() {
+        return pool + "-wake";
+    }
+
+    /** The Secret holding the pool's tenant configuration file (written by QueueTenant reconciles). */
+    public String tenantsSecret() {
+        return pool + "-tenants";
+    }
+
+    public Map<String, String> selectorLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "wakeq-worker");
+        labels.put("app.kubernetes.io/instance", pool);
+        return labels;
+    }
+
+    public Map<String, String> labels() {
+        Map<String, String> labels = new LinkedHashMap<>(selectorLabels());
+        labels.put("app.kubernetes.io/component", "worker");
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        labels.put(POOL_LABEL, pool);
+        return labels;
+    }
+
+    /** The label selector string for the scale subresource. */
+    public String selector() {
+        StringBuilder sb = new StringBuilder();
+        selectorLabels().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.wakeq.operator.pool;
+
+import dev.wakeq.operator.crd.WorkerPool;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The Service databases send wake-ups to: UDP (trigger) and TCP (sweep) on the same port. */
+@KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
+public class WakeServiceDependent extends CRUDKubernetesDependentResource<Service, WorkerPool> {
+
+    public WakeServiceDependent() {
+        super(Service.class);
+    }
+
+    @Override
+    protected Service desired(WorkerPool pool, Context<WorkerPool> context) {
+        return desired(pool);
+    }
+
+    static Service desired(WorkerPool pool) {
+        PoolNames names = PoolNames.of(pool);
+        int port = pool.getSpec().getWake().getPort();
+        return new ServiceBuilder()
+                .withNewMetadata().withName(names.wakeService()).withNamespace(names.namespace())
+                .withLabels(names.labels()).endMetadata()
+                .withNewSpec().withType("ClusterIP").withSelector(names.selectorLabels())
+                .addNewPort().withName("wake-udp").withProtocol("UDP").withPort(port)
+                .withTargetPort(new IntOrString("wake-udp")).endPort()
+                .addNewPort().withName("wake-tcp").withProtocol("TCP").withPort(port)
+                .withTargetPort(new IntOrString("wake-tcp")).endPort()
+                .endSpec()
+                .build();
+    }
+}

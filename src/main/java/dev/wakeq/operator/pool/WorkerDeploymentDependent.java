@@ -1,0 +1,91 @@
+package dev.wakeq.operator.pool;
+
+import dev.wakeq.operator.crd.HandlerSpec;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.crd.WorkerPoolSpec;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pool's worker Deployment. A pure function of the WorkerPool: no lookups, no randomness. */
+@KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
+public class WorkerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, WorkerPool> {
+
+    public static final String TENANTS_MOUNT = "/etc/wakeq/tenants";
+    public static final String TENANTS_FILE = "tenants.json";
+
+    public WorkerDeploymentDependent() {
+        super(Deployment.class);
+    }
+
+    @Override
+    protected Deployment desired(WorkerPool pool, Context<WorkerPool> context) {
+        return desired(pool);
+    }
+
+    static Deployment desired(WorkerPool pool) {
+        PoolNames names = PoolNames.of(pool);
+        WorkerPoolSpec spec = pool.getSpec();
+        int port = spec.getWake().getPort();
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(names.deployment()).withNamespace(names.namespace())
+                .withLabels(names.labels()).endMetadata()
+                .withNewSpec()
+                .withReplicas(ReplicaPolicy.desiredReplicas(spec))
+                .withNewSelector().withMatchLabels(names.selectorLabels()).endSelector()
+                // maxUnavailable 0: a rollout (new image) adds a ready worker before it removes one, so some
+                // worker is always listening.
+                .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
+                .endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(names.labels()).endMetadata()
+                .withNewSpec()
+                // Workers drain on SIGTERM: finish or release claimed jobs within this period.
+                .withTerminationGracePeriodSeconds(60L)
+                .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1001L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
+                .addNewContainer().withName("worker").withImage(spec.getImage()).withArgs("worker")
+                .addNewPort().withName("wake-udp").withContainerPort(port).withProtocol("UDP").endPort()
+                .addNewPort().withName("wake-tcp").withContainerPort(port).withProtocol("TCP").endPort()
+                .withEnv(env(pool, port))
+                .withResources(spec.getResources())
+                .addNewVolumeMount().withName("tenants").withMountPath(TENANTS_MOUNT).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .endContainer()
+                .addNewVolume().withName("tenants").withNewSecret().withSecretName(names.tenantsSecret())
+                .withOptional(true).endSecret().endVolume()
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private static List<EnvVar> env(WorkerPool pool, int port) {
+        HandlerSpec handler = pool.getSpec().getHandler();
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder().withName("WAKEQ_WORKER_ID").withNewValueFrom().withNewFieldRef()
+                .withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+        env.add(new EnvVar("WAKEQ_PORT", String.valueOf(port), null));
+        env.add(new EnvVar("WAKEQ_TENANTS_FILE", TENANTS_MOUNT + "/" + TENANTS_FILE, null));
+        env.add(new EnvVar("WAKEQ_IDLE_TIMEOUT_SECONDS", String.valueOf(pool.getSpec().getIdleTimeoutSeconds()), null));
+        env.add(new EnvVar("WAKEQ_HANDLER", handler.getType().name().toLowerCase(), null));
+        if (handler.getUrl() != null) {
+            env.add(new EnvVar("WAKEQ_HANDLER_URL", handler.getUrl(), null));
+        }
+        env.add(new EnvVar("WAKEQ_HANDLER_TIMEOUT_SECONDS", String.valueOf(handler.getTimeoutSeconds()), null));
+        env.add(new EnvVar("WAKEQ_MAX_ATTEMPTS", String.valueOf(handler.getMaxAttempts()), null));
+        return env;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.wakeq.operator.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wakeq.operator.crd.ScalingSpec;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.crd.WorkerPoolSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+/** The pool's Deployment and Service as pure functions of the WorkerPool. */
+class PoolDesiredStateTest {
+
+    static WorkerPool pool(String name) {
+        WorkerPool pool = new WorkerPool();
+        pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("ns1").withGeneration(3L).build());
+        WorkerPoolSpec spec = new WorkerPoolSpec();
+        spec.setImage("ghcr.io/wakeq/wakeq-operator:0.1.0");
+        pool.setSpec(spec);
+        return pool;
+    }
+
+    @Test
+    void deploymentNeverHasZeroAvailableWorkersDuringARollout() {
+        Deployment d = WorkerDeploymentDependent.desired(pool("p"));
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(d.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
+        assertThat(d.getMetadata().getName()).isEqualTo("p-worker");
+        assertThat(d.getSpec().getSelector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "p");
+    }
+
+    @Test
+    void workerListensOnUdpAndTcpAndMountsTheTenantSecret() {
+        Deployment d = WorkerDeploymentDependent.desired(pool("p"));
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getContainerPort())
+                .containsExactlyInAnyOrder("UDP/8686", "TCP/8686");
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("p-tenants"));
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("WAKEQ_TENANTS_FILE");
+            assertThat(e.getValue()).isEqualTo("/etc/wakeq/tenants/tenants.json");
+        });
+    }
+
+    @Test
+    void desiredIsDeterministic() {
+        assertThat(WorkerDeploymentDependent.desired(pool("p"))).isEqualTo(WorkerDeploymentDependent.desired(pool("p")));
+        assertThat(WakeServiceDependent.desired(pool("p"))).isEqualTo(WakeServiceDependent.desired(pool("p")));
+    }
+
+    @Test
+    void serviceCarriesBothProtocolsOnTheWakePort() {
+        WorkerPool pool = pool("p");
+        pool.getSpec().getWake().setPort(9000);
+        Service s = WakeServiceDependent.desired(pool);
+        assertThat(s.getMetadata().getName()).isEqualTo("p-wake");
+        assertThat(s.getSpec().getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort())
+                .containsExactlyInAnyOrder("UDP/9000", "TCP/9000");
+    }
+
+    @Test
+    void replicasFollowTheScalingMode() {
+        WorkerPoolSpec spec = pool("p").getSpec();
+        spec.setMinReplicas(2);
+        spec.setMaxReplicas(4);
+        assertThat(ReplicaPolicy.desiredReplicas(spec)).isEqualTo(2);
+        spec.getScaling().setMode(ScalingSpec.Mode.External);
+        spec.setReplicas(9);
+        assertThat(ReplicaPolicy.desiredReplicas(spec)).as("clamped to max").isEqualTo(4);
+        spec.setReplicas(3);
+        assertThat(ReplicaPolicy.desiredReplicas(spec)).isEqualTo(3);
+        spec.setMinReplicas(0);
+        spec.setReplicas(0);
+        assertThat(ReplicaPolicy.desiredReplicas(spec)).as("no scale to zero yet").isEqualTo(1);
+    }
+
+    @Test
+    void minAboveMaxIsReportedNamingBothFields() {
+        WorkerPoolSpec spec = pool("p").getSpec();
+        spec.setMinReplicas(5);
+        spec.setMaxReplicas(2);
+        assertThat(ReplicaPolicy.problem(spec)).contains("spec.minReplicas").contains("spec.maxReplicas");
+    }
+}
