@@ -1,0 +1,261 @@
+/*
+ * wakeq-install SRC_SO PLUGIN_DIR
+ * wakeq-install --all SRC_DIR PLUGIN_DIR
+ *
+ * Puts libwakeq_notify_<version>.so into a server's plugin directory without
+ * ever writing into a file the server may have mapped: overwriting a loaded
+ * .so in place makes mysqld/mariadbd die with SIGBUS. The new bytes go to a
+ * temporary file in the same directory (so rename stays on one filesystem),
+ * are fsynced, made 0644 and then rename(2)d onto the final name; the server
+ * keeps its old mapping of the old inode until it loads the library again.
+ *
+ * Built static so the image's last stage can be `scratch`.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Exit codes, after sysexits.h; README.md documents them. */
+#define EXIT_OK 0
+#define EXIT_USAGE 64    /* wrong command line, or a file name that is not libwakeq_notify_<v>.so */
+#define EXIT_NOINPUT 66  /* source missing, unreadable, not a regular file, or --all found nothing */
+#define EXIT_CANTCREAT 73 /* plugin dir missing, not a directory, or not writable */
+#define EXIT_IOERR 74    /* reading, writing, fsync or rename failed */
+
+#define PREFIX "libwakeq_notify_"
+#define SUFFIX ".so"
+#define VERSION_MAX 16
+
+static const char *prog = "wakeq-install";
+
+static int fail(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: error: ", prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return code;
+}
+
+/* Only libwakeq_notify_<[a-z0-9_]{1,16}>.so: this tool must not become a way to drop any file into plugin_dir. */
+static int valid_name(const char *name)
+{
+    size_t n = strlen(name), p = strlen(PREFIX), s = strlen(SUFFIX);
+    if (n <= p + s || n > p + s + VERSION_MAX)
+        return 0;
+    if (strncmp(name, PREFIX, p) != 0 || strcmp(name + n - s, SUFFIX) != 0)
+        return 0;
+    for (size_t i = p; i < n - s; i++) {
+        char c = name[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Whole-buffer read or write: short transfers and EINTR are normal on some filesystems. */
+static int transfer_fully(int fd, char *buf, size_t len, int writing)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = writing ? write(fd, buf + off, len - off) : read(fd, buf + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        off += (size_t)n;
+    }
+    return 0;
+}
+
+/* Returns 1 when dst already holds exactly these bytes with mode 0644 (nothing to do). */
+static int already_installed(const char *dst, const char *data, size_t len)
+{
+    struct stat st;
+    int fd = open(dst, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    int same = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len
+        && (st.st_mode & 07777) == 0644) {
+        char *have = malloc(len ? len : 1);
+        if (have && transfer_fully(fd, have, len, 0) == 0 && memcmp(have, data, len) == 0)
+            same = 1;
+        free(have);
+    }
+    close(fd);
+    return same;
+}
+
+static int load_source(const char *src, char **data, size_t *len)
+{
+    int fd = open(src, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(EXIT_NOINPUT, "cannot open source %s: %s", src, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return fail(EXIT_NOINPUT, "source %s is not a regular file", src);
+    }
+    *len = (size_t)st.st_size;
+    *data = malloc(*len ? *len : 1);
+    if (!*data || transfer_fully(fd, *data, *len, 0) != 0) {
+        close(fd);
+        free(*data);
+        *data = NULL;
+        return fail(EXIT_IOERR, "cannot read source %s", src);
+    }
+    close(fd);
+    return EXIT_OK;
+}
+
+static int check_plugin_dir(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return fail(EXIT_CANTCREAT, "plugin dir %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return fail(EXIT_CANTCREAT, "plugin dir %s is not a directory", dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return fail(EXIT_CANTCREAT, "plugin dir %s is not writable: %s", dir, strerror(errno));
+    return EXIT_OK;
+}
+
+/* Temp file + fsync + chmod + rename + fsync(dir); the temp file never outlives a failure. */
+static int replace_atomically(const char *dir, const char *name, const char *data, size_t len)
+{
+    char dst[4096], tmp[4096];
+    if ((size_t)snprintf(dst, sizeof dst, "%s/%s", dir, name) >= sizeof dst
+        || (size_t)snprintf(tmp, sizeof tmp, "%s/.%s.tmp.XXXXXX", dir, name) >= sizeof tmp)
+        return fail(EXIT_USAGE, "path too long: %s/%s", dir, name);
+
+    if (already_installed(dst, data, len)) {
+        printf("%s: unchanged %s (%zu bytes)\n", prog, dst, len);
+        return EXIT_OK;
+    }
+
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return fail(EXIT_CANTCREAT, "cannot create a temporary file in %s: %s", dir, strerror(errno));
+    const char *step = NULL;
+    if (transfer_fully(fd, (char *)data, len, 1) != 0)
+        step = "write";
+    else if (fchmod(fd, 0644) != 0)
+        step = "chmod";
+    else if (fsync(fd) != 0)
+        step = "fsync";
+    int saved = errno;
+    if (close(fd) != 0 && !step) {
+        step = "close";
+        saved = errno;
+    }
+    if (!step && rename(tmp, dst) != 0) {
+        step = "rename";
+        saved = errno;
+    }
+    if (step) {
+        unlink(tmp);
+        return fail(EXIT_IOERR, "%s of %s failed: %s", step, step[0] == 'r' ? dst : tmp, strerror(saved));
+    }
+
+    /* Make the rename itself durable; a failure here leaves a correct file, so only warn. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0)
+        fprintf(stderr, "%s: warning: cannot fsync %s: %s\n", prog, dir, strerror(errno));
+    if (dfd >= 0)
+        close(dfd);
+    printf("%s: installed %s (%zu bytes)\n", prog, dst, len);
+    return EXIT_OK;
+}
+
+static int install_one(const char *src, const char *dir)
+{
+    const char *name = base_name(src);
+    if (!valid_name(name))
+        return fail(EXIT_USAGE, "%s: file name must be " PREFIX "<[a-z0-9_]{1,16}>" SUFFIX, src);
+    int rc = check_plugin_dir(dir);
+    if (rc != EXIT_OK)
+        return rc;
+    char *data = NULL;
+    size_t len = 0;
+    rc = load_source(src, &data, &len);
+    if (rc != EXIT_OK)
+        return rc;
+    rc = replace_atomically(dir, name, data, len);
+    free(data);
+    return rc;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int matches_library(const struct dirent *d)
+{
+    return valid_name(d->d_name);
+}
+
+/* Every library in the image, in name order; the first failure decides the exit code. */
+static int install_all(const char *src_dir, const char *dir)
+{
+    struct dirent **list;
+    int n = scandir(src_dir, &list, matches_library, by_name);
+    if (n < 0)
+        return fail(EXIT_NOINPUT, "cannot read %s: %s", src_dir, strerror(errno));
+    if (n == 0) {
+        free(list);
+        return fail(EXIT_NOINPUT, "no " PREFIX "*" SUFFIX " in %s", src_dir);
+    }
+    int rc = EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        char src[4096];
+        int one;
+        if ((size_t)snprintf(src, sizeof src, "%s/%s", src_dir, list[i]->d_name) >= sizeof src)
+            one = fail(EXIT_USAGE, "path too long: %s/%s", src_dir, list[i]->d_name);
+        else
+            one = install_one(src, dir);
+        if (rc == EXIT_OK)
+            rc = one;
+        free(list[i]);
+    }
+    free(list);
+    return rc;
+}
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: %s SRC_SO PLUGIN_DIR\n"
+            "       %s --all SRC_DIR PLUGIN_DIR\n"
+            "Installs " PREFIX "<version>" SUFFIX " into PLUGIN_DIR by temp file + rename,\n"
+            "never writing into a file a running server may have loaded.\n"
+            "Exit codes: 0 ok (installed or unchanged), 64 usage/bad name, 66 no input,\n"
+            "73 plugin dir unusable, 74 I/O error.\n",
+            prog, prog);
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--all") == 0)
+        return install_all(argv[2], argv[3]);
+    if (argc == 3 && argv[1][0] != '-')
+        return install_one(argv[1], argv[2]);
+    return usage();
+}

@@ -1,0 +1,389 @@
+/*
+ * wakeq_notify_<version>(host_ip, port, tenant_key [, mode]) RETURNS INTEGER
+ *
+ * Sends one wire-format-v1 line ("WQ1 <kind> <key>\n", docs/design.md) to a
+ * wakeq worker: mode 0 (default) over UDP with kind I, from the BEFORE INSERT
+ * trigger; mode 1 over TCP with kind S, from the safety-net EVENT.
+ *
+ * Everything here runs inside the database server, on the inserting
+ * session's thread, for every row. Hence: _init never fails (a failing init
+ * fails the INSERT), nothing blocks longer than WAKEQ_TCP_TIMEOUT_MS, no DNS,
+ * no per-row allocation, and all problems are reported as return codes
+ * (wakeq_notify.h) rather than SQL errors.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wakeq_notify.h"
+#include "wakeq_udf_abi.h"
+
+#ifndef WAKEQ_VERSION
+#error "build with -DWAKEQ_VERSION=<token>, e.g. -DWAKEQ_VERSION=v1 (see Makefile)"
+#endif
+
+/* Two levels so WAKEQ_VERSION is expanded before pasting. */
+#define WQ_PASTE_(a, b) a##b
+#define WQ_PASTE(a, b) WQ_PASTE_(a, b)
+#define WQ_FN WQ_PASTE(wakeq_notify_, WAKEQ_VERSION)
+#define WQ_FN_INIT WQ_PASTE(WQ_FN, _init)
+#define WQ_FN_DEINIT WQ_PASTE(WQ_FN, _deinit)
+#define WQ_EXPORT __attribute__((visibility("default")))
+
+#ifdef WAKEQ_BUILD_ID
+/* Lets a test build a byte-different copy of the same version (the file swap test). */
+__attribute__((used)) static const char wakeq_build_id[] = "wakeq-build-id=" WAKEQ_BUILD_ID;
+#endif
+
+#define MODE_UDP 0
+#define MODE_TCP 1
+
+/* "WQ1 " + kind + " " + key + "\n" */
+#define WAKEQ_MSG_MAX (4 + 1 + 1 + WAKEQ_KEY_MAX + 1)
+
+/* Power of two; a static table so memory use is fixed whatever the number of tenants. */
+#define COALESCE_SLOTS 1024
+
+/*
+ * Who a datagram goes to, in a canonical zero-padded form so that two
+ * targets are the same exactly when their bytes are (memcmp).
+ */
+struct target {
+    uint8_t family;
+    uint8_t key_len;
+    uint16_t port;
+    uint8_t addr[16];
+    char key[WAKEQ_KEY_MAX];
+};
+
+struct slot {
+    pthread_mutex_t lock;
+    uint64_t sent_ns;
+    struct target target;
+};
+
+static struct slot coalesce_table[COALESCE_SLOTS] = {
+    [0 ... COALESCE_SLOTS - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER }
+};
+
+/* One unconnected UDP socket per family, shared by all sessions: no per-row socket churn. */
+static atomic_int udp_fd_v4 = -1;
+static atomic_int udp_fd_v6 = -1;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int udp_socket(int family)
+{
+    atomic_int *cache = family == AF_INET6 ? &udp_fd_v6 : &udp_fd_v4;
+    int fd = atomic_load_explicit(cache, memory_order_acquire);
+    if (fd >= 0)
+        return fd;
+    int fresh = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fresh < 0)
+        return -1;
+    int expected = -1;
+    if (atomic_compare_exchange_strong(cache, &expected, fresh))
+        return fresh;
+    /* Another session won the race; use its socket. */
+    close(fresh);
+    return expected;
+}
+
+/* DROP FUNCTION unloads the library: give the cached sockets back then. */
+__attribute__((destructor)) static void close_cached_sockets(void)
+{
+    int fd = atomic_exchange(&udp_fd_v4, -1);
+    if (fd >= 0)
+        close(fd);
+    fd = atomic_exchange(&udp_fd_v6, -1);
+    if (fd >= 0)
+        close(fd);
+}
+
+static uint64_t fnv1a(const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    uint64_t h = 1469598103934665603u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/*
+ * Claims the right to send for this target now. A slot remembers one full
+ * target, so a different key hashing to the same slot simply takes it over
+ * and sends: collisions cost an extra datagram, never a lost one.
+ * Returns the stamp to pass to coalesce_release, or 0 when suppressed.
+ */
+static uint64_t coalesce_claim(const struct target *t)
+{
+    struct slot *s = &coalesce_table[fnv1a(t, sizeof *t) & (COALESCE_SLOTS - 1)];
+    uint64_t now = now_ns();
+    uint64_t stamp = 0;
+    pthread_mutex_lock(&s->lock);
+    /* Another thread may have stamped a later clock reading than ours while we waited for the lock. */
+    uint64_t age = now > s->sent_ns ? now - s->sent_ns : 0;
+    if (memcmp(&s->target, t, sizeof *t) != 0 || age >= WAKEQ_COALESCE_NS) {
+        s->target = *t;
+        s->sent_ns = now;
+        stamp = now;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return stamp;
+}
+
+/* A send that failed must not suppress the retries of the same window. */
+static void coalesce_release(const struct target *t, uint64_t stamp)
+{
+    struct slot *s = &coalesce_table[fnv1a(t, sizeof *t) & (COALESCE_SLOTS - 1)];
+    pthread_mutex_lock(&s->lock);
+    if (s->sent_ns == stamp && memcmp(&s->target, t, sizeof *t) == 0)
+        s->sent_ns = 0;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int valid_key(const char *key, unsigned long len)
+{
+    if (len < 1 || len > WAKEQ_KEY_MAX)
+        return 0;
+    for (unsigned long i = 0; i < len; i++) {
+        char c = key[i];
+        int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                 || c == '_' || c == '.' || c == '-';
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+/* inet_pton only: a host name would mean a DNS lookup per inserted row. */
+static int parse_host(const char *host, unsigned long len, struct target *t)
+{
+    char buf[INET6_ADDRSTRLEN];
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, host, len);
+    buf[len] = '\0';
+    if (inet_pton(AF_INET, buf, t->addr) == 1) {
+        t->family = AF_INET;
+        return 1;
+    }
+    if (inet_pton(AF_INET6, buf, t->addr) == 1) {
+        t->family = AF_INET6;
+        return 1;
+    }
+    return 0;
+}
+
+static socklen_t to_sockaddr(const struct target *t, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (t->family == AF_INET) {
+        struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+        sin->sin_family = AF_INET;
+        sin->sin_port = htons(t->port);
+        memcpy(&sin->sin_addr, t->addr, 4);
+        return sizeof *sin;
+    }
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(t->port);
+    memcpy(&sin6->sin6_addr, t->addr, 16);
+    return sizeof *sin6;
+}
+
+static size_t format_message(char kind, const struct target *t, char *out)
+{
+    memcpy(out, "WQ1 ", 4);
+    out[4] = kind;
+    out[5] = ' ';
+    memcpy(out + 6, t->key, t->key_len);
+    out[6 + t->key_len] = '\n';
+    return 7 + (size_t)t->key_len;
+}
+
+static long long send_udp(const struct target *t)
+{
+    uint64_t stamp = coalesce_claim(t);
+    if (stamp == 0)
+        return WAKEQ_COALESCED;
+
+    struct sockaddr_storage ss;
+    socklen_t sslen = to_sockaddr(t, &ss);
+    char msg[WAKEQ_MSG_MAX];
+    size_t len = format_message('I', t, msg);
+
+    long long rc = WAKEQ_SENT;
+    int fd = udp_socket(t->family);
+    if (fd < 0)
+        rc = WAKEQ_E_SOCKET;
+    else if (sendto(fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&ss, sslen) != (ssize_t)len)
+        rc = WAKEQ_E_SEND;
+    if (rc != WAKEQ_SENT)
+        coalesce_release(t, stamp);
+    return rc;
+}
+
+/* Waits for `events` until the deadline; WAKEQ_SENT means ready. */
+static long long wait_ready(int fd, short events, uint64_t deadline_ns)
+{
+    for (;;) {
+        uint64_t now = now_ns();
+        if (now >= deadline_ns)
+            return WAKEQ_E_TIMEOUT;
+        int timeout_ms = (int)((deadline_ns - now + 999999u) / 1000000u);
+        struct pollfd p = { .fd = fd, .events = events };
+        int n = poll(&p, 1, timeout_ms);
+        if (n > 0)
+            return WAKEQ_SENT;
+        if (n == 0)
+            return WAKEQ_E_TIMEOUT;
+        if (errno != EINTR)
+            return WAKEQ_E_SOCKET;
+    }
+}
+
+static long long connect_error(int err)
+{
+    if (err == ECONNREFUSED)
+        return WAKEQ_E_REFUSED;
+    if (err == ETIMEDOUT)
+        return WAKEQ_E_TIMEOUT;
+    return WAKEQ_E_SEND;
+}
+
+static long long tcp_exchange(int fd, const struct target *t, uint64_t deadline_ns)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen = to_sockaddr(t, &ss);
+    if (connect(fd, (struct sockaddr *)&ss, sslen) != 0) {
+        if (errno != EINPROGRESS && errno != EINTR)
+            return connect_error(errno);
+        long long rc = wait_ready(fd, POLLOUT, deadline_ns);
+        if (rc != WAKEQ_SENT)
+            return rc;
+        int err = 0;
+        socklen_t errlen = sizeof err;
+        if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) != 0)
+            return WAKEQ_E_SOCKET;
+        if (err != 0)
+            return connect_error(err);
+    }
+
+    char msg[WAKEQ_MSG_MAX];
+    size_t len = format_message('S', t, msg);
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = send(fd, msg + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n > 0) {
+            off += (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            return WAKEQ_E_SEND;
+        long long rc = wait_ready(fd, POLLOUT, deadline_ns);
+        if (rc != WAKEQ_SENT)
+            return rc;
+    }
+    return WAKEQ_SENT;
+}
+
+static long long send_tcp(const struct target *t)
+{
+    uint64_t deadline = now_ns() + (uint64_t)WAKEQ_TCP_TIMEOUT_MS * 1000000u;
+    int fd = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return WAKEQ_E_SOCKET;
+    long long rc = tcp_exchange(fd, t, deadline);
+    close(fd);
+    return rc;
+}
+
+/* Validates the row's arguments in a fixed order; the first problem found is the answer. */
+static long long parse_args(const UDF_ARGS *a, struct target *t, long long *mode)
+{
+    static const enum Item_result want[4] = { STRING_RESULT, INT_RESULT, STRING_RESULT, INT_RESULT };
+    if (a->arg_count != 3 && a->arg_count != 4)
+        return WAKEQ_E_ARGC;
+    for (unsigned i = 0; i < a->arg_count; i++) {
+        if (a->arg_type[i] != want[i])
+            return WAKEQ_E_ARGC;
+        if (a->args[i] == NULL)
+            return WAKEQ_E_NULL;
+    }
+
+    *mode = a->arg_count == 4 ? *(const long long *)a->args[3] : MODE_UDP;
+    if (*mode != MODE_UDP && *mode != MODE_TCP)
+        return WAKEQ_E_MODE;
+
+    memset(t, 0, sizeof *t);
+    if (!valid_key(a->args[2], a->lengths[2]))
+        return WAKEQ_E_KEY;
+    t->key_len = (uint8_t)a->lengths[2];
+    memcpy(t->key, a->args[2], a->lengths[2]);
+
+    long long port = *(const long long *)a->args[1];
+    if (port < 1 || port > 65535)
+        return WAKEQ_E_PORT;
+    t->port = (uint16_t)port;
+
+    if (!parse_host(a->args[0], a->lengths[0], t))
+        return WAKEQ_E_HOST;
+    return WAKEQ_SENT;
+}
+
+/*
+ * Runs once per row inside a trigger: only asks the server to coerce the
+ * arguments to the types the main function reads. Wrong counts are left for
+ * the main function to report, since failing here would fail the INSERT.
+ */
+WQ_EXPORT char WQ_FN_INIT(UDF_INIT *initid, UDF_ARGS *args, char *message)
+{
+    (void)message;
+    initid->maybe_null = 0;
+    /* Constant arguments must not let the server evaluate us only once per statement. */
+    initid->const_item = 0;
+    initid->ptr = NULL;
+    if (args->arg_count == 3 || args->arg_count == 4) {
+        args->arg_type[0] = STRING_RESULT;
+        args->arg_type[1] = INT_RESULT;
+        args->arg_type[2] = STRING_RESULT;
+        if (args->arg_count == 4)
+            args->arg_type[3] = INT_RESULT;
+    }
+    return 0;
+}
+
+WQ_EXPORT void WQ_FN_DEINIT(UDF_INIT *initid)
+{
+    (void)initid;
+}
+
+WQ_EXPORT long long WQ_FN(UDF_INIT *initid, UDF_ARGS *args, char *is_null, char *error)
+{
+    (void)initid;
+    (void)error;
+    *is_null = 0;
+    struct target t;
+    long long mode = MODE_UDP;
+    long long rc = parse_args(args, &t, &mode);
+    if (rc != WAKEQ_SENT)
+        return rc;
+    return mode == MODE_TCP ? send_tcp(&t) : send_udp(&t);
+}
