@@ -27,7 +27,7 @@ final class EventStep {
         found.flatMap(e -> FunctionSql.calledVersion(e.body()))
                 .filter(v -> !v.equals(spec.functionVersion()))
                 .ifPresent(oldVersions::add);
-        String difference = found.map(e -> EventSql.difference(e, spec)).orElse("absent");
+        String difference = found.isPresent() ? EventSql.difference(found.get(), spec) : "absent";
         if (difference == null) {
             ctx.report(Kind.EVENT, name, Found.CURRENT, Action.NONE, "");
             return true;

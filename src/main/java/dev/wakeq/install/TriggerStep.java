@@ -30,7 +30,7 @@ final class TriggerStep {
         found.flatMap(t -> FunctionSql.calledVersion(t.body()))
                 .filter(v -> !v.equals(spec.functionVersion()))
                 .ifPresent(oldVersions::add);
-        String difference = found.map(t -> triggers.difference(t, spec)).orElse("absent");
+        String difference = found.isPresent() ? triggers.difference(found.get(), spec) : "absent";
         if (difference == null) {
             ctx.report(Kind.TRIGGER, name, Found.CURRENT, Action.NONE, "");
             return true;
