@@ -1,0 +1,80 @@
+package dev.wakeq.install;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The safety-net event: every N minutes it calls the function in TCP mode (mode 1), so a lost datagram delays a
+ * job by at most N minutes. A change is applied with one {@code ALTER EVENT}, which is atomic.
+ */
+final class EventSql {
+
+    static final String FIND = """
+            SELECT EVENT_DEFINITION, INTERVAL_VALUE, INTERVAL_FIELD, STATUS
+              FROM information_schema.EVENTS
+             WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?""";
+
+    static final String BODY = """
+            DO %s('%s', %d, '%s', 1)""";
+
+    static final String CREATE = """
+            CREATE EVENT %s.%s
+              ON SCHEDULE EVERY %d MINUTE
+              ON COMPLETION PRESERVE ENABLE
+              COMMENT 'wakeq safety-net sweep'
+              DO %s""";
+
+    static final String ALTER = """
+            ALTER EVENT %s.%s
+              ON SCHEDULE EVERY %d MINUTE
+              ENABLE
+              DO %s""";
+
+    static final String DROP = """
+            DROP EVENT IF EXISTS %s.%s""";
+
+    /** An event row from information_schema; {@code status} is ENABLED, DISABLED or SLAVESIDE_DISABLED. */
+    record Found(String body, String intervalValue, String intervalField, String status) {
+    }
+
+    private EventSql() {
+    }
+
+    static String body(TenantSpec spec) {
+        return BODY.formatted(ObjectNames.function(spec.functionVersion()).name(), spec.wakeHost(),
+                spec.wakePort(), spec.tenantKey());
+    }
+
+    /** Null when the event is as desired, else what differs. */
+    static String difference(Found found, TenantSpec spec) {
+        if (!"MINUTE".equalsIgnoreCase(found.intervalField())
+                || !String.valueOf(spec.sweepMinutes()).equals(found.intervalValue())) {
+            return "every " + found.intervalValue() + " " + found.intervalField();
+        }
+        if (!"ENABLED".equalsIgnoreCase(found.status())) {
+            return found.status();
+        }
+        return found.body().strip().equals(body(spec)) ? null : "body differs: " + found.body().strip();
+    }
+
+    static Optional<Found> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
+        List<Found> rows = sql.query(FIND, rs -> new Found(rs.getString(1), rs.getString(2), rs.getString(3),
+                rs.getString(4)), spec.schema().name(), ObjectNames.event(spec.queueTable()).name());
+        return rows.stream().findFirst();
+    }
+
+    static void create(SqlExecutor sql, TenantSpec spec) throws SQLException {
+        sql.execute(CREATE.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted(),
+                spec.sweepMinutes(), body(spec)));
+    }
+
+    static void alter(SqlExecutor sql, TenantSpec spec) throws SQLException {
+        sql.execute(ALTER.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted(),
+                spec.sweepMinutes(), body(spec)));
+    }
+
+    static void drop(SqlExecutor sql, TenantSpec spec) throws SQLException {
+        sql.execute(DROP.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted()));
+    }
+}

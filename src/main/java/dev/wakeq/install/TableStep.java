@@ -1,0 +1,78 @@
+package dev.wakeq.install;
+
+import dev.wakeq.install.ObjectReport.Action;
+import dev.wakeq.install.ObjectReport.Found;
+import dev.wakeq.install.ObjectReport.Kind;
+import dev.wakeq.install.SqlErrors.Need;
+import java.util.Map;
+
+/** Checks the queue and dead-letter tables and creates them when the spec asks for it. */
+final class TableStep {
+
+    private static final String BASE_TABLE = "BASE TABLE";
+
+    private TableStep() {
+    }
+
+    /** True when the queue table exists (after this step) as a base table, so a trigger can be put on it. */
+    static boolean run(RunContext ctx) {
+        TenantSpec spec = ctx.spec;
+        String queue = spec.queueTable().name();
+        String dead = spec.deadLetterTable().name();
+        Map<String, String> found = ctx.attempt(new Need("SELECT", "information_schema.TABLES"),
+                () -> TableSql.find(ctx.sql, spec));
+        if (found == null) {
+            ctx.report(Kind.QUEUE_TABLE, queue, Found.UNKNOWN, Action.SKIPPED, "could not be read");
+            ctx.report(Kind.DEAD_LETTER_TABLE, dead, Found.UNKNOWN, Action.SKIPPED, "could not be read");
+            return false;
+        }
+        boolean queueReady = queue(ctx, found.get(queue));
+        deadLetter(ctx, found.get(dead));
+        return queueReady;
+    }
+
+    private static boolean queue(RunContext ctx, String type) {
+        TenantSpec spec = ctx.spec;
+        String name = spec.queueTable().name();
+        if (BASE_TABLE.equals(type)) {
+            ctx.report(Kind.QUEUE_TABLE, name, Found.CURRENT, Action.NONE, "");
+            return true;
+        }
+        if (type != null) {
+            ctx.report(Kind.QUEUE_TABLE, name, Found.OUTDATED, Action.SKIPPED, "is a " + type);
+            ctx.problem(Reason.QueueTableMissing, ctx.qualified(name) + " is a " + type + ", not a table: "
+                    + "triggers need a base table; point queueTable at the table itself");
+            return false;
+        }
+        if (!spec.createQueueTable()) {
+            ctx.report(Kind.QUEUE_TABLE, name, Found.ABSENT, Action.SKIPPED, "createQueueTable is off");
+            ctx.problem(Reason.QueueTableMissing, "queue table " + ctx.qualified(name) + " does not exist: create "
+                    + "it (columns in docs/design.md) or set createQueueTable to let wakeq create it");
+            return false;
+        }
+        if (!ctx.write) {
+            ctx.report(Kind.QUEUE_TABLE, name, Found.ABSENT, Action.SKIPPED, "would be created");
+            return false;
+        }
+        boolean created = ctx.attemptTo(new Need("CREATE", ctx.qualified(name)),
+                () -> TableSql.createQueue(ctx.sql, spec.queueTable()));
+        ctx.report(Kind.QUEUE_TABLE, name, Found.ABSENT, created ? Action.CREATED : Action.SKIPPED, "");
+        return created;
+    }
+
+    private static void deadLetter(RunContext ctx, String type) {
+        TenantSpec spec = ctx.spec;
+        String name = spec.deadLetterTable().name();
+        if (type != null) {
+            ctx.report(Kind.DEAD_LETTER_TABLE, name, Found.CURRENT, Action.NONE, "");
+        } else if (!spec.createQueueTable()) {
+            ctx.report(Kind.DEAD_LETTER_TABLE, name, Found.ABSENT, Action.NONE, "not managed: createQueueTable is off");
+        } else if (!ctx.write) {
+            ctx.report(Kind.DEAD_LETTER_TABLE, name, Found.ABSENT, Action.SKIPPED, "would be created");
+        } else {
+            boolean created = ctx.attemptTo(new Need("CREATE", ctx.qualified(name)),
+                    () -> TableSql.createDeadLetter(ctx.sql, spec.deadLetterTable()));
+            ctx.report(Kind.DEAD_LETTER_TABLE, name, Found.ABSENT, created ? Action.CREATED : Action.SKIPPED, "");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.wakeq.install;
+
+import dev.wakeq.install.SqlErrors.Need;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Installs wakeq into one tenant database over plain JDBC: the function, the wake-up trigger on the queue
+ * table, the safety-net event and (optionally) the queue tables. Idempotent: a second {@link #install} of the
+ * same spec only reads. Never throws for database trouble; everything lands in the {@link InstallReport}.
+ * Thread-safe: each call opens and closes its own connection.
+ */
+public final class TenantInstaller {
+
+    private final ConnectionFactory connections;
+    private final StatementListener listener;
+    private final TriggerSql triggers;
+
+    /** Connector/J with default settings, no statement listener. */
+    public TenantInstaller() {
+        this(ConnectionFactory.jdbc(Map.of()), StatementListener.NONE);
+    }
+
+    public TenantInstaller(ConnectionFactory connections, StatementListener listener) {
+        this(connections, listener, "");
+    }
+
+    /** {@code triggerPrelude}: statements the trigger body runs before the call; tests only. */
+    TenantInstaller(ConnectionFactory connections, StatementListener listener, String triggerPrelude) {
+        this.connections = connections;
+        this.listener = listener;
+        this.triggers = new TriggerSql(triggerPrelude);
+    }
+
+    /** Makes the database match the spec. */
+    public InstallReport install(TenantSpec spec) {
+        return run(spec, true, ctx -> {
+            boolean queueReady = TableStep.run(ctx);
+            boolean functionReady = FunctionStep.ensure(ctx);
+            Set<String> oldVersions = new TreeSet<>();
+            boolean triggerDone = TriggerStep.run(ctx, triggers, queueReady, functionReady, oldVersions);
+            boolean eventDone = EventStep.run(ctx, queueReady, functionReady, oldVersions);
+            if (triggerDone && eventDone) {
+                FunctionStep.retire(ctx, oldVersions);
+            }
+        });
+    }
+
+    /** Reads only: what {@link #install} would change (drift) and what problems it would hit. */
+    public InstallReport inspect(TenantSpec spec) {
+        return run(spec, false, ctx -> {
+            boolean queueReady = TableStep.run(ctx);
+            boolean functionReady = FunctionStep.ensure(ctx);
+            TriggerStep.run(ctx, triggers, queueReady, functionReady, new TreeSet<>());
+            EventStep.run(ctx, queueReady, functionReady, new TreeSet<>());
+        });
+    }
+
+    /** Drops the trigger and the event; leaves the queue tables, their rows and the shared function. */
+    public InstallReport uninstall(TenantSpec spec) {
+        return run(spec, true, UninstallStep::run);
+    }
+
+    private interface Steps {
+        void run(RunContext ctx);
+    }
+
+    private InstallReport run(TenantSpec spec, boolean write, Steps steps) {
+        Connection connection;
+        try {
+            connection = connections.open(spec);
+        } catch (SQLException e) {
+            Problem problem = SqlErrors.problem(e, new Need("CONNECT", "the database"), spec, null);
+            return new InstallReport(List.of(), List.of(problem), 0);
+        }
+        try {
+            RunContext ctx = new RunContext(new SqlExecutor(connection, listener), spec, write);
+            ServerSql.Settings settings = ctx.attempt(new Need("SELECT", "server variables"),
+                    () -> ServerSql.read(ctx.sql));
+            if (settings != null) {
+                ctx.settings(settings);
+                steps.run(ctx);
+            }
+            return ctx.finish();
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // The report is complete; a failed close changes nothing the caller could act on.
+        }
+    }
+}

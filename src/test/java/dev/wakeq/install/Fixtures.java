@@ -1,0 +1,125 @@
+package dev.wakeq.install;
+
+import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestDatabases;
+import dev.wakeq.testbed.TestSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Specs, libraries and small SQL helpers shared by the installer tests. */
+final class Fixtures {
+
+    /** Where wake-ups go when a test does not listen: loopback, a port nobody binds. */
+    static final int NOWHERE_PORT = 9;
+    private static final Set<String> BUILT = new HashSet<>();
+
+    private Fixtures() {
+    }
+
+    /** A spec for the operator account on {@code schema}, function v1 (installed into the plugin dir). */
+    static TenantSpec.Builder spec(TestSchema schema) throws IOException {
+        return spec(schema, TestDatabases.udfVersion());
+    }
+
+    static TenantSpec.Builder spec(TestSchema schema, String version) throws IOException {
+        library(schema.server(), version);
+        return TenantSpec.builder()
+                .database(schema.server().host(), schema.server().port(), schema.name())
+                .credentials(DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD)
+                .wakeTarget("127.0.0.1", NOWHERE_PORT)
+                .tenantKey("tenant-" + schema.name())
+                .functionVersion(version)
+                .createQueueTable(true);
+    }
+
+    /**
+     * Builds (with the udf-image Makefile, once per JVM) and installs the library of {@code version}. Tests
+     * that check what happens to a function when versions change use versions of their own, because a
+     * function is server-wide and other test classes' triggers keep v1 in use.
+     */
+    static synchronized void library(DbServer db, String version) throws IOException {
+        Path lib = TestDatabases.udfLibrary(version);
+        if (!BUILT.contains(version) && !Files.exists(lib)) {
+            Path udf = lib.getParent().getParent();
+            Process make = new ProcessBuilder("make", "-s", "-C", udf.toString(), "VERSION=" + version,
+                    "build/" + lib.getFileName()).redirectErrorStream(true).start();
+            try {
+                String out = new String(make.getInputStream().readAllBytes());
+                if (!make.waitFor(120, TimeUnit.SECONDS) || make.exitValue() != 0) {
+                    throw new IOException("make " + lib.getFileName() + " failed:\n" + out);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+        BUILT.add(version);
+        db.installLibrary(lib);
+    }
+
+    /** Records every statement the installer sends. */
+    static final class Recorder implements StatementListener {
+        final List<String> statements = new ArrayList<>();
+        final List<List<Object>> params = new ArrayList<>();
+
+        @Override
+        public synchronized void onStatement(String sql, List<Object> bound) {
+            statements.add(sql);
+            params.add(bound);
+        }
+
+        synchronized void clear() {
+            statements.clear();
+            params.clear();
+        }
+    }
+
+    static TenantInstaller installer(StatementListener listener) {
+        return new TenantInstaller(ConnectionFactory.jdbc(Map.of("useSSL", "false",
+                "allowPublicKeyRetrieval", "true")), listener);
+    }
+
+    static TenantInstaller installer() {
+        return installer(StatementListener.NONE);
+    }
+
+    static void root(DbServer db, String... statements) throws SQLException {
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
+    static long count(DbServer db, String sql) throws SQLException {
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static boolean triggerExists(TestSchema schema, String name) throws SQLException {
+        return count(schema.server(), "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA='"
+                + schema.name() + "' AND TRIGGER_NAME='" + name + "'") == 1;
+    }
+
+    static boolean eventExists(TestSchema schema, String name) throws SQLException {
+        return count(schema.server(), "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA='"
+                + schema.name() + "' AND EVENT_NAME='" + name + "'") == 1;
+    }
+
+    static boolean functionExists(DbServer db, String version) throws SQLException {
+        return count(db, "SELECT COUNT(*) FROM mysql.func WHERE name='wakeq_notify_" + version + "'") == 1;
+    }
+}

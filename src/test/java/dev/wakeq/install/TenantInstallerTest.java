@@ -1,0 +1,148 @@
+package dev.wakeq.install;
+
+import static dev.wakeq.install.ObjectReport.Action.ALTERED;
+import static dev.wakeq.install.ObjectReport.Action.CREATED;
+import static dev.wakeq.install.ObjectReport.Action.DROPPED;
+import static dev.wakeq.install.ObjectReport.Action.NONE;
+import static dev.wakeq.install.ObjectReport.Action.REPLACED;
+import static dev.wakeq.install.ObjectReport.Action.SKIPPED;
+import static dev.wakeq.install.ObjectReport.Found.OUTDATED;
+import static dev.wakeq.install.ObjectReport.Kind.DEAD_LETTER_TABLE;
+import static dev.wakeq.install.ObjectReport.Kind.EVENT;
+import static dev.wakeq.install.ObjectReport.Kind.QUEUE_TABLE;
+import static dev.wakeq.install.ObjectReport.Kind.TRIGGER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestSchema;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** install / inspect / uninstall against real MariaDB 10.11 and MySQL 8.0. */
+class TenantInstallerTest {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void installsEverythingThenNothingTheSecondTime(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("inst");
+        TenantSpec spec = Fixtures.spec(schema).build();
+        Fixtures.Recorder recorder = new Fixtures.Recorder();
+        TenantInstaller installer = Fixtures.installer(recorder);
+
+        InstallReport first = installer.install(spec);
+        assertThat(first.problems()).isEmpty();
+        assertThat(first.inSync()).as(first.toString()).isTrue();
+        assertThat(first.object(QUEUE_TABLE).orElseThrow().action()).isEqualTo(CREATED);
+        assertThat(first.object(DEAD_LETTER_TABLE).orElseThrow().action()).isEqualTo(CREATED);
+        assertThat(first.object(TRIGGER).orElseThrow().action()).isEqualTo(CREATED);
+        assertThat(first.object(EVENT).orElseThrow().action()).isEqualTo(CREATED);
+        int firstStatements = recorder.statements.size();
+
+        recorder.clear();
+        InstallReport second = installer.install(spec);
+        assertThat(second.inSync()).as(second.toString()).isTrue();
+        assertThat(second.objects()).allSatisfy(o -> assertThat(o.action()).isEqualTo(NONE));
+        assertThat(recorder.statements).allSatisfy(sql -> assertThat(sql.strip()).startsWithIgnoringCase("SELECT"));
+        System.out.printf("%s: queries per install: first %d, steady state %d%n", db, firstStatements,
+                second.statements());
+        assertThat(second.statements()).isEqualTo(recorder.statements.size()).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void triggerAndEventSendWakeUps(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("wake");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec spec = Fixtures.spec(schema).wakeTarget("127.0.0.1", receiver.port()).sweepMinutes(1)
+                    .tenantKey("key-" + schema.name()).build();
+            assertThat(Fixtures.installer().install(spec).problems()).isEmpty();
+            // An EVERY event without STARTS runs once at creation: the sweep arrives without waiting a minute.
+            assertThat(receiver.next(15)).isEqualTo("tcp WQ1 S key-" + schema.name() + "\n");
+            try (Connection c = schema.worker(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO _queue (payload) VALUES ('job')");
+            }
+            assertThat(receiver.next(10)).isEqualTo("udp WQ1 I key-" + schema.name() + "\n");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void inspectReportsDriftAndInstallRepairsIt(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("drift");
+        TenantSpec spec = Fixtures.spec(schema).build();
+        TenantInstaller installer = Fixtures.installer();
+        installer.install(spec);
+        assertThat(installer.inspect(spec).inSync()).isTrue();
+
+        TenantSpec moved = spec.withWakeTarget("fd00::42", 8687).withSweepMinutes(7);
+        Fixtures.Recorder recorder = new Fixtures.Recorder();
+        InstallReport drift = Fixtures.installer(recorder).inspect(moved);
+        assertThat(drift.inSync()).isFalse();
+        assertThat(drift.object(TRIGGER).orElseThrow()).satisfies(o -> {
+            assertThat(o.found()).isEqualTo(OUTDATED);
+            assertThat(o.action()).isEqualTo(SKIPPED);
+        });
+        assertThat(drift.object(EVENT).orElseThrow().found()).isEqualTo(OUTDATED);
+        assertThat(recorder.statements).allSatisfy(sql -> assertThat(sql.strip()).startsWithIgnoringCase("SELECT"));
+
+        InstallReport repaired = installer.install(moved);
+        assertThat(repaired.object(TRIGGER).orElseThrow().action()).isEqualTo(REPLACED);
+        assertThat(repaired.object(EVENT).orElseThrow().action()).isEqualTo(ALTERED);
+        assertThat(installer.inspect(moved).inSync()).isTrue();
+        assertThat(Fixtures.count(db, "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA='"
+                + schema.name() + "' AND INTERVAL_VALUE='7' AND EVENT_DEFINITION LIKE '%fd00:0:0:0:0:0:0:42%'"))
+                .isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void uninstallKeepsQueueTableAndRows(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("uninst");
+        TenantSpec spec = Fixtures.spec(schema).build();
+        TenantInstaller installer = Fixtures.installer();
+        installer.install(spec);
+        try (Connection c = schema.worker(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO _queue (payload) VALUES ('keep me')");
+        }
+        InstallReport report = installer.uninstall(spec);
+        assertThat(report.object(TRIGGER).orElseThrow().action()).isEqualTo(DROPPED);
+        assertThat(report.object(EVENT).orElseThrow().action()).isEqualTo(DROPPED);
+        assertThat(Fixtures.triggerExists(schema, "wakeq_wake___queue")).isFalse();
+        assertThat(Fixtures.eventExists(schema, "wakeq_sweep___queue")).isFalse();
+        assertThat(Fixtures.count(db, "SELECT COUNT(*) FROM `" + schema.name() + "`._queue")).isEqualTo(1);
+        assertThat(Fixtures.functionExists(db, spec.functionVersion())).isTrue();
+        assertThat(installer.uninstall(spec).objects()).allSatisfy(o -> assertThat(o.action()).isEqualTo(NONE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void twoQueueTablesInOneSchemaGetTheirOwnObjects(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("two");
+        TenantInstaller installer = Fixtures.installer();
+        TenantSpec first = Fixtures.spec(schema).queueTable("jobs").build();
+        TenantSpec second = Fixtures.spec(schema).queueTable("mails").tenantKey("other").build();
+        assertThat(installer.install(first).inSync()).isTrue();
+        assertThat(installer.install(second).inSync()).isTrue();
+        assertThat(installer.inspect(first).inSync()).isTrue();
+        assertThat(Fixtures.triggerExists(schema, "wakeq_wake__jobs")).isTrue();
+        assertThat(Fixtures.triggerExists(schema, "wakeq_wake__mails")).isTrue();
+        assertThat(Fixtures.eventExists(schema, "wakeq_sweep__jobs")).isTrue();
+        assertThat(Fixtures.eventExists(schema, "wakeq_sweep__mails")).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void usesAnExistingQueueTableWithoutCreatingOne(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("own");
+        Fixtures.root(db, "CREATE TABLE `" + schema.name() + "`.my_jobs (id INT PRIMARY KEY, payload TEXT)");
+        TenantSpec spec = Fixtures.spec(schema).queueTable("my_jobs").createQueueTable(false).build();
+        InstallReport report = Fixtures.installer().install(spec);
+        assertThat(report.inSync()).as(report.toString()).isTrue();
+        assertThat(report.object(QUEUE_TABLE).orElseThrow().action()).isEqualTo(NONE);
+        assertThat(report.object(DEAD_LETTER_TABLE).orElseThrow().action()).isEqualTo(NONE);
+        assertThat(Fixtures.count(db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='"
+                + schema.name() + "'")).isEqualTo(1);
+    }
+}
