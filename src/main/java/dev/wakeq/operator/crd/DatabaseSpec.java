@@ -30,6 +30,18 @@ public class DatabaseSpec {
     @JsonPropertyDescription("The Secret (same namespace) with the operator's database user name and password.")
     private CredentialsReference credentials;
 
+    @JsonPropertyDescription("The Secret with the workers' database user name and password (needs SELECT, "
+            + "INSERT, UPDATE, DELETE on the queue tables). Default: the credentials above.")
+    private CredentialsReference workerCredentials;
+
+    public CredentialsReference getWorkerCredentials() {
+        return workerCredentials;
+    }
+
+    public void setWorkerCredentials(CredentialsReference workerCredentials) {
+        this.workerCredentials = workerCredentials;
+    }
+
     public String getHost() {
         return host;
     }

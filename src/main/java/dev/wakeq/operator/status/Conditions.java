@@ -65,6 +65,16 @@ public final class Conditions {
         return next.values().stream().filter(c -> !TRUE.equals(c.getStatus())).findFirst().orElse(null);
     }
 
+    /** What blocks readiness: the first condition set so far that is not True. */
+    public record Summary(String reason, String message) {
+    }
+
+    public Summary summary() {
+        Condition blocker = firstNotTrue();
+        return blocker == null ? new Summary("Installed", "")
+                : new Summary(blocker.getReason(), blocker.getType() + ": " + blocker.getMessage());
+    }
+
     /** The new list, sorted by type so an unchanged status serializes identically (no needless patch). */
     public List<Condition> build() {
         List<Condition> out = new ArrayList<>(next.values());

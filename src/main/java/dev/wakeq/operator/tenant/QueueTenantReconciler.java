@@ -1,0 +1,158 @@
+package dev.wakeq.operator.tenant;
+
+import dev.wakeq.install.InstallReport;
+import dev.wakeq.install.InvalidSpecException;
+import dev.wakeq.install.TenantInstaller;
+import dev.wakeq.install.TenantSpec;
+import dev.wakeq.operator.config.OperatorConfig;
+import dev.wakeq.operator.crd.QueueTenant;
+import dev.wakeq.operator.crd.QueueTenantStatus;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes a tenant database match its QueueTenant: registers the tenant with its pool's workers, installs function,
+ * trigger and event through {@link TenantInstaller}, and reports what it found as conditions. Runs again
+ * periodically, so a trigger dropped by hand returns; on delete it removes trigger and event (never the queue).
+ */
+@ControllerConfiguration(name = "queuetenant")
+public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<QueueTenant> {
+
+    private static final Logger LOG = Logger.getLogger(QueueTenantReconciler.class);
+
+    private final TenantInstaller installer;
+    private final OperatorConfig config;
+    private final Clock clock;
+
+    public QueueTenantReconciler(OperatorConfig config) {
+        this(new TenantInstaller(), config, Clock.systemUTC());
+    }
+
+    QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, Clock clock) {
+        this.installer = installer;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public UpdateControl<QueueTenant> reconcile(QueueTenant tenant, Context<QueueTenant> context) {
+        KubernetesClient client = context.getClient();
+        QueueTenantStatus old = tenant.getStatus();
+        Conditions conditions = Conditions.from(old == null ? null : old.getConditions(),
+                tenant.getMetadata().getGeneration(), clock);
+        QueueTenantStatus status = new QueueTenantStatus();
+        status.setObservedGeneration(tenant.getMetadata().getGeneration());
+        status.setLastWakeSeen(old == null ? null : old.getLastWakeSeen());
+
+        boolean ready = reconcile(tenant, client, conditions, status);
+        Conditions.Summary summary = conditions.summary();
+        conditions.set(TenantStatusBuilder.READY, ready, ready ? "Installed" : summary.reason(),
+                ready ? "wake-ups flow to " + status.getWakeTarget() : summary.message());
+        status.setConditions(conditions.build());
+
+        UpdateControl<QueueTenant> control = sameStatus(old, status) ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(statusPatch(tenant, status));
+        return control.rescheduleAfter(ready ? config.recheckInterval() : config.retryInterval());
+    }
+
+    private boolean reconcile(QueueTenant tenant, KubernetesClient client, Conditions conditions,
+                              QueueTenantStatus status) {
+        String namespace = tenant.getMetadata().getNamespace();
+        String poolName = tenant.getSpec().getPool().getName();
+        WorkerPool pool = client.resources(WorkerPool.class).inNamespace(namespace).withName(poolName).get();
+        TenantInputs inputs = new TenantInputs(client, tenant);
+        TenantInputs.Resolved resolved;
+        try {
+            resolved = inputs.resolve(pool);
+        } catch (TenantInputs.InputProblem p) {
+            conditions.set(p.condition(), false, p.reason(), p.getMessage());
+            return false;
+        }
+        status.setWakeTarget(resolved.wakeHost() + ":" + resolved.wakePort());
+
+        PoolRegistry registry = new PoolRegistry(client);
+        String name = TenantInputs.tenantName(tenant);
+        String key = registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key)
+                .orElseGet(TenantKeys::newKey);
+        TenantSpec spec;
+        try {
+            spec = resolved.spec(key);
+        } catch (InvalidSpecException e) {
+            // The CRD schema rejects most bad input; this catches what a pattern cannot (e.g. an IP's range).
+            conditions.set("SpecValid", false, "InvalidSpec", "spec field " + e.field() + ": " + e.getMessage());
+            return false;
+        }
+        try {
+            // Register before installing: the workers know the key before the first wake-up can name it.
+            registry.update(pool, file -> file.with(resolved.entry(key)));
+            conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, true, "Registered",
+                    "in Secret " + pool.getMetadata().getName() + "-tenants");
+        } catch (RuntimeException e) {
+            conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, false, "RegistrationFailed",
+                    "could not update the pool's tenants Secret: " + e.getMessage());
+            return false;
+        }
+        InstallReport report = installer.install(spec);
+        LOG.debugf("tenant %s: %s", name, report);
+        boolean installed = TenantStatusBuilder.fromReport(conditions, report);
+        if (report.object(dev.wakeq.install.ObjectReport.Kind.FUNCTION).map(o -> o.desiredAfterRun()).orElse(false)) {
+            status.setInstalledFunctionVersion(spec.functionVersion());
+        } else if (tenant.getStatus() != null) {
+            status.setInstalledFunctionVersion(tenant.getStatus().getInstalledFunctionVersion());
+        }
+        return installed;
+    }
+
+    @Override
+    public DeleteControl cleanup(QueueTenant tenant, Context<QueueTenant> context) {
+        KubernetesClient client = context.getClient();
+        String namespace = tenant.getMetadata().getNamespace();
+        String poolName = tenant.getSpec().getPool().getName();
+        PoolRegistry registry = new PoolRegistry(client);
+        String name = TenantInputs.tenantName(tenant);
+        try {
+            WorkerPool pool = client.resources(WorkerPool.class).inNamespace(namespace).withName(poolName).get();
+            TenantInputs.Resolved resolved = new TenantInputs(client, tenant).resolveForUninstall(pool);
+            InstallReport report = installer.uninstall(resolved.spec(
+                    registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key).orElse("uninstall")));
+            if (report.hasProblems()) {
+                LOG.warnf("tenant %s: could not remove trigger and event yet: %s", name, report.problems());
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.retryInterval());
+            }
+        } catch (TenantInputs.InputProblem | InvalidSpecException e) {
+            // Without credentials nothing can be removed; keeping the finalizer forever would block the namespace.
+            LOG.warnf("tenant %s: trigger and event left in place: %s", name, e.getMessage());
+        }
+        registry.remove(namespace, poolName, name);
+        return DeleteControl.defaultDelete();
+    }
+
+    private static QueueTenant statusPatch(QueueTenant tenant, QueueTenantStatus status) {
+        // Status only: with server-side apply a patch also claims whatever spec fields it carries.
+        QueueTenant patch = new QueueTenant();
+        patch.setMetadata(new ObjectMetaBuilder().withName(tenant.getMetadata().getName())
+                .withNamespace(tenant.getMetadata().getNamespace()).build());
+        patch.setStatus(status);
+        return patch;
+    }
+
+    private static boolean sameStatus(QueueTenantStatus a, QueueTenantStatus b) {
+        return a != null
+                && Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+                && Objects.equals(a.getInstalledFunctionVersion(), b.getInstalledFunctionVersion())
+                && Objects.equals(a.getWakeTarget(), b.getWakeTarget())
+                && Objects.equals(a.getLastWakeSeen(), b.getLastWakeSeen())
+                && Conditions.same(a.getConditions(), b.getConditions());
+    }
+}

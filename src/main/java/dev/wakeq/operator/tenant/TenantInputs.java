@@ -1,0 +1,144 @@
+package dev.wakeq.operator.tenant;
+
+import dev.wakeq.install.TenantSpec;
+import dev.wakeq.operator.crd.CredentialsReference;
+import dev.wakeq.operator.crd.DatabaseSpec;
+import dev.wakeq.operator.crd.QueueTenant;
+import dev.wakeq.operator.crd.QueueTenantSpec;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.pool.PoolNames;
+import dev.wakeq.queue.QueueSchema;
+import dev.wakeq.sql.SqlIdentifier;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Gathers what a QueueTenant's spec points at (its pool's wake address, its credential Secrets) and turns it
+ * into a validated {@link TenantSpec}. Anything missing is an {@link InputProblem} naming what to fix.
+ */
+final class TenantInputs {
+
+    private final KubernetesClient client;
+    private final QueueTenant tenant;
+
+    TenantInputs(KubernetesClient client, QueueTenant tenant) {
+        this.client = client;
+        this.tenant = tenant;
+    }
+
+    static String tenantName(QueueTenant tenant) {
+        return tenant.getMetadata().getNamespace() + "/" + tenant.getMetadata().getName();
+    }
+
+    /** Everything resolved; credentials stay in memory only. */
+    record Resolved(QueueTenantSpec spec, String wakeHost, int wakePort, String user, String password,
+                    String workerUser, String workerPassword, String tenantName) {
+
+        TenantSpec spec(String key) {
+            DatabaseSpec db = spec.getDatabase();
+            TenantSpec.Builder b = TenantSpec.builder()
+                    .database(db.getHost(), db.getPort(), db.getSchema())
+                    .credentials(user, password)
+                    .queueTable(spec.getQueue().getTable())
+                    .wakeTarget(wakeHost, wakePort)
+                    .tenantKey(key)
+                    .functionVersion(spec.getFunction().getVersion())
+                    .sweepMinutes(spec.getSweep().getIntervalMinutes())
+                    .createQueueTable(Boolean.TRUE.equals(spec.getQueue().getCreate()));
+            if (spec.getQueue().getDeadLetterTable() != null) {
+                b.deadLetterTable(spec.getQueue().getDeadLetterTable());
+            }
+            return b.build();
+        }
+
+        TenantsFile.Entry entry(String key) {
+            DatabaseSpec db = spec.getDatabase();
+            SqlIdentifier queue = SqlIdentifier.of("spec.queue.table", spec.getQueue().getTable());
+            String dead = spec.getQueue().getDeadLetterTable() != null ? spec.getQueue().getDeadLetterTable()
+                    : QueueSchema.defaultDeadLetterTable(queue).name();
+            String url = "jdbc:mysql://" + db.getHost() + ":" + db.getPort() + "/" + db.getSchema();
+            return new TenantsFile.Entry(key, tenantName, url, workerUser, workerPassword, queue.name(), dead);
+        }
+    }
+
+    /** A spec reference that does not resolve; {@code condition} and {@code reason} go into status. */
+    static final class InputProblem extends Exception {
+        private final String condition;
+        private final String reason;
+
+        InputProblem(String condition, String reason, String message) {
+            super(message);
+            this.condition = condition;
+            this.reason = reason;
+        }
+
+        String condition() {
+            return condition;
+        }
+
+        String reason() {
+            return reason;
+        }
+    }
+
+    Resolved resolve(WorkerPool pool) throws InputProblem {
+        String namespace = tenant.getMetadata().getNamespace();
+        String poolName = tenant.getSpec().getPool().getName();
+        if (pool == null) {
+            throw new InputProblem(TenantStatusBuilder.REGISTERED_WITH_POOL, "PoolNotFound", "WorkerPool '" + poolName
+                    + "' not found in namespace '" + namespace + "': create it or fix spec.pool.name");
+        }
+        String host = pool.getSpec().getWake().getAdvertisedAddress();
+        if (host == null) {
+            PoolNames names = PoolNames.of(pool);
+            Service service = client.services().inNamespace(namespace).withName(names.wakeService()).get();
+            host = service == null || service.getSpec() == null ? null : service.getSpec().getClusterIP();
+            if (host == null || host.isEmpty() || "None".equals(host)) {
+                throw new InputProblem(TenantStatusBuilder.REGISTERED_WITH_POOL, "WakeAddressPending", "Service '"
+                        + names.wakeService() + "' has no cluster IP yet; the WorkerPool reconcile creates it");
+            }
+        }
+        return withCredentials(host, pool.getSpec().getWake().getPort());
+    }
+
+    /** For removal only the credentials matter; the wake target is a placeholder nothing is sent to. */
+    Resolved resolveForUninstall(WorkerPool pool) throws InputProblem {
+        return withCredentials("127.0.0.1", pool == null ? 8686 : pool.getSpec().getWake().getPort());
+    }
+
+    private Resolved withCredentials(String wakeHost, int wakePort) throws InputProblem {
+        DatabaseSpec db = tenant.getSpec().getDatabase();
+        CredentialsReference operator = db.getCredentials();
+        String[] op = read(operator, "spec.database.credentials");
+        String[] worker = db.getWorkerCredentials() == null ? op
+                : read(db.getWorkerCredentials(), "spec.database.workerCredentials");
+        return new Resolved(tenant.getSpec(), wakeHost, wakePort, op[0], op[1], worker[0], worker[1],
+                tenantName(tenant));
+    }
+
+    private String[] read(CredentialsReference ref, String field) throws InputProblem {
+        String namespace = tenant.getMetadata().getNamespace();
+        Secret secret = client.secrets().inNamespace(namespace).withName(ref.getSecretName()).get();
+        if (secret == null) {
+            throw new InputProblem(TenantStatusBuilder.DATABASE_REACHABLE, "CredentialsSecretMissing", "Secret '"
+                    + ref.getSecretName() + "' (" + field + ".secretName) not found in namespace '" + namespace + "'");
+        }
+        return new String[] {value(secret, ref.getUsernameKey(), field + ".usernameKey"),
+                value(secret, ref.getPasswordKey(), field + ".passwordKey")};
+    }
+
+    private static String value(Secret secret, String key, String field) throws InputProblem {
+        String encoded = secret.getData() == null ? null : secret.getData().get(key);
+        if (encoded == null && secret.getStringData() != null) {
+            return secret.getStringData().get(key);
+        }
+        if (encoded == null) {
+            throw new InputProblem(TenantStatusBuilder.DATABASE_REACHABLE, "CredentialsKeyMissing", "Secret '"
+                    + secret.getMetadata().getName() + "' has no key '" + key + "' (" + field + ")");
+        }
+        return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    }
+}

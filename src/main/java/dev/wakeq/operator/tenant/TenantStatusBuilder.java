@@ -1,0 +1,76 @@
+package dev.wakeq.operator.tenant;
+
+import dev.wakeq.install.InstallReport;
+import dev.wakeq.install.ObjectReport;
+import dev.wakeq.install.Problem;
+import dev.wakeq.install.Reason;
+import dev.wakeq.operator.status.Conditions;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns an installer report into the QueueTenant's conditions: one place that decides what each one says. */
+final class TenantStatusBuilder {
+
+    static final String READY = "Ready";
+    static final String DATABASE_REACHABLE = "DatabaseReachable";
+    static final String FUNCTION_INSTALLED = "FunctionInstalled";
+    static final String TRIGGER_INSTALLED = "TriggerInstalled";
+    static final String EVENT_INSTALLED = "EventInstalled";
+    static final String REGISTERED_WITH_POOL = "RegisteredWithPool";
+
+    private static final Set<Reason> CONNECTION = EnumSet.of(Reason.AuthenticationFailed, Reason.DatabaseUnreachable,
+            Reason.SchemaMissing);
+    private static final Set<Reason> FUNCTION = EnumSet.of(Reason.UdfLibraryMissing, Reason.UdfLibraryInvalid,
+            Reason.FunctionConflict);
+    private static final Set<Reason> TRIGGER = EnumSet.of(Reason.QueueTableMissing, Reason.LockWaitTimeout);
+    private static final Set<Reason> ANY_OBJECT = EnumSet.of(Reason.MissingPrivilege, Reason.BinlogTrustRequired,
+            Reason.UnexpectedDatabaseError);
+
+    private TenantStatusBuilder() {
+    }
+
+    /** Sets every database condition from the report; returns whether all of them are True. */
+    static boolean fromReport(Conditions conditions, InstallReport report) {
+        Optional<Problem> connection = first(report, CONNECTION);
+        if (connection.isPresent()) {
+            conditions.set(DATABASE_REACHABLE, false, connection.get().reason().name(), connection.get().message());
+            String why = "database not reachable: " + connection.get().reason();
+            conditions.set(FUNCTION_INSTALLED, Conditions.UNKNOWN, "DatabaseNotReachable", why);
+            conditions.set(TRIGGER_INSTALLED, Conditions.UNKNOWN, "DatabaseNotReachable", why);
+            conditions.set(EVENT_INSTALLED, Conditions.UNKNOWN, "DatabaseNotReachable", why);
+            return false;
+        }
+        conditions.set(DATABASE_REACHABLE, true, "Connected", "");
+        boolean function = object(conditions, report, ObjectReport.Kind.FUNCTION, FUNCTION_INSTALLED, FUNCTION);
+        boolean trigger = object(conditions, report, ObjectReport.Kind.TRIGGER, TRIGGER_INSTALLED, TRIGGER);
+        boolean event = object(conditions, report, ObjectReport.Kind.EVENT, EVENT_INSTALLED, Set.of());
+        Optional<Problem> scheduler = report.problem(Reason.EventSchedulerDisabled);
+        if (event && scheduler.isPresent()) {
+            conditions.set(EVENT_INSTALLED, false, Reason.EventSchedulerDisabled.name(), scheduler.get().message());
+            event = false;
+        }
+        return function && trigger && event;
+    }
+
+    private static boolean object(Conditions conditions, InstallReport report, ObjectReport.Kind kind, String type,
+                                  Set<Reason> own) {
+        Optional<ObjectReport> object = report.object(kind);
+        if (object.isPresent() && object.get().desiredAfterRun()) {
+            conditions.set(type, true, "Installed", object.get().toString());
+            return true;
+        }
+        Problem problem = first(report, own).or(() -> first(report, ANY_OBJECT)).orElse(null);
+        if (problem != null) {
+            conditions.set(type, false, problem.reason().name(), problem.message());
+        } else {
+            conditions.set(type, false, "NotInstalled",
+                    object.map(ObjectReport::toString).orElse(kind + " was not installed") );
+        }
+        return false;
+    }
+
+    private static Optional<Problem> first(InstallReport report, Set<Reason> reasons) {
+        return report.problems().stream().filter(p -> reasons.contains(p.reason())).findFirst();
+    }
+}
