@@ -50,8 +50,14 @@ __attribute__((used)) static const char wakeq_build_id[] = "wakeq-build-id=" WAK
 /* "WQ1 " + kind + " " + key + "\n" */
 #define WAKEQ_MSG_MAX (4 + 1 + 1 + WAKEQ_KEY_MAX + 1)
 
-/* Power of two; a static table so memory use is fixed whatever the number of tenants. */
-#define COALESCE_SLOTS 1024
+/*
+ * A static set-associative table, so memory is fixed whatever the number of
+ * tenants: a target hashes to one set (power of two) and may sit in any of
+ * its ways. Several hot tenants that share a set still coalesce; only more
+ * than COALESCE_WAYS of them at once evict each other (and then send more).
+ */
+#define COALESCE_SETS 128
+#define COALESCE_WAYS 8
 
 /*
  * Who a datagram goes to, in a canonical zero-padded form so that two
@@ -65,14 +71,19 @@ struct target {
     char key[WAKEQ_KEY_MAX];
 };
 
-struct slot {
-    pthread_mutex_t lock;
-    uint64_t sent_ns;
+struct way {
+    uint64_t hash;    /* of target: skips most memcmp calls */
+    uint64_t sent_ns; /* 0 = free, or released after a failed send */
     struct target target;
 };
 
-static struct slot coalesce_table[COALESCE_SLOTS] = {
-    [0 ... COALESCE_SLOTS - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER }
+struct set {
+    pthread_mutex_t lock;
+    struct way ways[COALESCE_WAYS];
+};
+
+static struct set coalesce_table[COALESCE_SETS] = {
+    [0 ... COALESCE_SETS - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER }
 };
 
 /* One unconnected UDP socket per family, shared by all sessions: no per-row socket churn. */
@@ -125,37 +136,60 @@ static uint64_t fnv1a(const void *data, size_t len)
     return h;
 }
 
+static struct way *find_way(struct set *set, uint64_t hash, const struct target *t)
+{
+    for (int i = 0; i < COALESCE_WAYS; i++) {
+        struct way *w = &set->ways[i];
+        if (w->hash == hash && memcmp(&w->target, t, sizeof *t) == 0)
+            return w;
+    }
+    return NULL;
+}
+
 /*
- * Claims the right to send for this target now. A slot remembers one full
- * target, so a different key hashing to the same slot simply takes it over
- * and sends: collisions cost an extra datagram, never a lost one.
+ * Claims the right to send for this target now. Only an entry holding this
+ * very target (compared in full, not by hash) can suppress a send: a target
+ * that is not in its set takes the least recently sent way and sends, so
+ * collisions and evictions cost an extra datagram, never a lost one.
  * Returns the stamp to pass to coalesce_release, or 0 when suppressed.
  */
 static uint64_t coalesce_claim(const struct target *t)
 {
-    struct slot *s = &coalesce_table[fnv1a(t, sizeof *t) & (COALESCE_SLOTS - 1)];
+    uint64_t hash = fnv1a(t, sizeof *t);
+    struct set *set = &coalesce_table[hash & (COALESCE_SETS - 1)];
     uint64_t now = now_ns();
     uint64_t stamp = 0;
-    pthread_mutex_lock(&s->lock);
+    pthread_mutex_lock(&set->lock);
+    struct way *w = find_way(set, hash, t);
+    if (w == NULL) {
+        w = &set->ways[0];
+        for (int i = 1; i < COALESCE_WAYS; i++)
+            if (set->ways[i].sent_ns < w->sent_ns)
+                w = &set->ways[i];
+        w->hash = hash;
+        w->target = *t;
+        w->sent_ns = 0;
+    }
     /* Another thread may have stamped a later clock reading than ours while we waited for the lock. */
-    uint64_t age = now > s->sent_ns ? now - s->sent_ns : 0;
-    if (memcmp(&s->target, t, sizeof *t) != 0 || age >= WAKEQ_COALESCE_NS) {
-        s->target = *t;
-        s->sent_ns = now;
+    uint64_t age = now > w->sent_ns ? now - w->sent_ns : 0;
+    if (age >= WAKEQ_COALESCE_NS) {
+        w->sent_ns = now;
         stamp = now;
     }
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_unlock(&set->lock);
     return stamp;
 }
 
 /* A send that failed must not suppress the retries of the same window. */
 static void coalesce_release(const struct target *t, uint64_t stamp)
 {
-    struct slot *s = &coalesce_table[fnv1a(t, sizeof *t) & (COALESCE_SLOTS - 1)];
-    pthread_mutex_lock(&s->lock);
-    if (s->sent_ns == stamp && memcmp(&s->target, t, sizeof *t) == 0)
-        s->sent_ns = 0;
-    pthread_mutex_unlock(&s->lock);
+    uint64_t hash = fnv1a(t, sizeof *t);
+    struct set *set = &coalesce_table[hash & (COALESCE_SETS - 1)];
+    pthread_mutex_lock(&set->lock);
+    struct way *w = find_way(set, hash, t);
+    if (w != NULL && w->sent_ns == stamp)
+        w->sent_ns = 0;
+    pthread_mutex_unlock(&set->lock);
 }
 
 static int valid_key(const char *key, unsigned long len)
