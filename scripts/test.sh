@@ -6,10 +6,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/testbed/prepare.sh
 
-if [[ -f udf-image/Makefile ]]; then
-  echo "test: loadable function (udf-image): build, C tests, leak check"
-  make -s -C udf-image all test leakcheck
-fi
+echo "test: loadable function (udf-image): build, C tests, leak check, image tarball, private MariaDB and MySQL 8"
+make -s -C udf-image all test leakcheck image
+bash udf-image/tests/server-test.sh
 
 rm -rf target/surefire-reports
 ./mvnw -B verify "$@"

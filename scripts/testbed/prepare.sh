@@ -16,6 +16,7 @@ command -v make >/dev/null || need+=(make)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v python3 >/dev/null || need+=(python3)
 command -v tar >/dev/null || need+=(tar)
+command -v unzip >/dev/null || need+=(unzip)
 
 if ((${#need[@]})); then
   echo "prepare: installing Debian packages: ${need[*]}"

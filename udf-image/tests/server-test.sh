@@ -205,6 +205,8 @@ if [[ ${WAKEQ_SKIP_MYSQL8:-0} == 1 ]]; then
   echo "skip MySQL 8: WAKEQ_SKIP_MYSQL8=1"
 elif ! mysql8_base; then
   echo "skip MySQL 8: cannot get $MYSQL8_ARTIFACT"
+  # CI must prove both servers: a skip there is a failure.
+  [[ ${CI:-} == true ]] && exit 1
 else
   echo "# MySQL 8.0.31"
   : >"$LISTENER_LOG"

@@ -1,0 +1,144 @@
+package dev.wakeq.operator;
+
+import dev.wakeq.operator.crd.CredentialsReference;
+import dev.wakeq.operator.crd.DatabaseSpec;
+import dev.wakeq.operator.crd.PoolReference;
+import dev.wakeq.operator.crd.QueueTenant;
+import dev.wakeq.operator.crd.QueueTenantSpec;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.crd.WorkerPoolSpec;
+import dev.wakeq.queue.QueueSchema;
+import dev.wakeq.sql.SqlIdentifier;
+import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestDatabases;
+import dev.wakeq.testbed.TestSchema;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Builds pools, tenants and their databases for operator tests. Every pool advertises a loopback address: the
+ * trigger and the sweep event really send, and tests must never send to a cluster IP (a private range).
+ */
+public final class OperatorFixture {
+
+    public final KubernetesClient client;
+    public final String namespace;
+
+    public OperatorFixture(KubernetesClient client, String prefix) {
+        this.client = client;
+        this.namespace = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                .build()).create();
+    }
+
+    public WorkerPool pool(String name, String advertisedAddress, int port) {
+        WorkerPool pool = new WorkerPool();
+        pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        WorkerPoolSpec spec = new WorkerPoolSpec();
+        spec.setImage("ghcr.io/wakeq/wakeq-operator:test");
+        spec.getWake().setAdvertisedAddress(advertisedAddress);
+        spec.getWake().setPort(port);
+        pool.setSpec(spec);
+        return client.resource(pool).create();
+    }
+
+    public void credentials(String secretName, String user, String password) {
+        client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(secretName)
+                .endMetadata().addToStringData("username", user).addToStringData("password", password).build())
+                .create();
+    }
+
+    public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName) {
+        QueueTenant tenant = new QueueTenant();
+        tenant.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        QueueTenantSpec spec = new QueueTenantSpec();
+        DatabaseSpec database = new DatabaseSpec();
+        database.setHost(db.host());
+        database.setPort(db.port());
+        database.setSchema(schema);
+        CredentialsReference ref = new CredentialsReference();
+        ref.setSecretName(secretName);
+        database.setCredentials(ref);
+        spec.setDatabase(database);
+        PoolReference poolRef = new PoolReference();
+        poolRef.setName(pool);
+        spec.setPool(poolRef);
+        spec.getSweep().setIntervalMinutes(60);
+        spec.getFunction().setVersion(TestDatabases.udfVersion());
+        tenant.setSpec(spec);
+        return client.resource(tenant).create();
+    }
+
+    public QueueTenant get(String tenant) {
+        return client.resources(QueueTenant.class).inNamespace(namespace).withName(tenant).get();
+    }
+
+    public Optional<Condition> condition(String tenant, String type) {
+        QueueTenant t = get(tenant);
+        if (t == null || t.getStatus() == null) {
+            return Optional.empty();
+        }
+        return t.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    public boolean conditionIs(String tenant, String type, String status, String reason) {
+        return condition(tenant, type).filter(c -> status.equals(c.getStatus())
+                && (reason == null || reason.equals(c.getReason()))).isPresent();
+    }
+
+    /** A schema with the default queue table and the function's library in the server's plugin dir. */
+    public static TestSchema queueSchema(DbServer db, String prefix) throws Exception {
+        if (!Files.exists(db.pluginDir().resolve(TestDatabases.udfLibrary(TestDatabases.udfVersion()).getFileName()))) {
+            db.installLibrary(TestDatabases.udfLibrary(TestDatabases.udfVersion()));
+        }
+        TestSchema schema = db.newSchema(prefix);
+        try (Connection c = schema.root(); Statement s = c.createStatement()) {
+            SqlIdentifier queue = SqlIdentifier.of("queue table", "_queue");
+            s.execute(QueueSchema.createQueueTable(queue));
+            s.execute(QueueSchema.createDeadLetterTable(QueueSchema.defaultDeadLetterTable(queue)));
+        }
+        return schema;
+    }
+
+    /** The body of a trigger, or empty when the trigger does not exist. Asks about the one named trigger. */
+    public static Optional<String> triggerBody(TestSchema schema, String trigger) throws SQLException {
+        try (Connection c = schema.root(); PreparedStatement ps = c.prepareStatement(
+                "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?")) {
+            ps.setString(1, schema.name());
+            ps.setString(2, trigger);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    public static boolean eventExists(TestSchema schema, String event) throws SQLException {
+        try (Connection c = schema.root(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?")) {
+            ps.setString(1, schema.name());
+            ps.setString(2, event);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public static long rows(TestSchema schema, String table) throws SQLException {
+        try (Connection c = schema.root(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM `" + table + "`")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
