@@ -154,7 +154,7 @@ main() {
     exit 0
   fi
   if [[ ${1:-} == --check ]]; then
-    say "missing or broken: $OUT_DIR (build with scripts/testbed/kube-apiserver.sh, about 5-10 minutes)"
+    say "missing or broken: $OUT_DIR (build with scripts/testbed/kube-apiserver.sh: 4-12 minutes)"
     exit 1
   fi
   [[ $# -eq 0 ]] || { echo "usage: $0 [--check]" >&2; exit 2; }

@@ -29,8 +29,16 @@ public final class KubeApiServers {
     /** kube-api-test's own bound on etcd + API server readiness; a broken server fails, never hangs. */
     private static final int STARTUP_TIMEOUT_MILLIS = 60_000;
 
+    /*
+     * Quarkus loads test classes in its own class loader, so a @QuarkusTest and a plain test see two copies of
+     * this class and its statics. What must be one per JVM lives in system properties, guarded by an interned
+     * string literal: the same monitor in every class loader.
+     */
+    private static final String JVM_WIDE_LOCK = "dev.wakeq.testbed.kube.KubeApiServers.lock";
+    private static final String KUBECONFIG_FILE_PROPERTY = "wakeq.testbed.kube.kubeconfig-file";
+    private static final String START_FAILURE_PROPERTY = "wakeq.testbed.kube.start-failure";
+
     private static RunningKubeApiServer shared;
-    private static RuntimeException startFailure;
 
     private KubeApiServers() {
     }
@@ -51,7 +59,7 @@ public final class KubeApiServers {
             return Optional.empty();
         }
         return Optional.of("no kube-apiserver " + VERSION + " binaries " + missing + " in " + binaryDir()
-                + "; build them with: bash " + BUILD_SCRIPT + " (about 10 minutes, once per machine)");
+                + "; build them with: bash " + BUILD_SCRIPT + " (4-12 minutes, once per machine)");
     }
 
     static boolean isCi() {
@@ -62,27 +70,37 @@ public final class KubeApiServers {
      * The shared server, started if needed. Skips the calling test when the binaries are missing (fails on CI);
      * fails with the server's last log lines when it does not start.
      */
-    public static synchronized RunningKubeApiServer shared() {
-        if (shared != null) {
-            return shared;
-        }
-        Optional<String> missing = missingBinaries();
-        if (missing.isPresent()) {
-            if (isCi()) {
-                throw new IllegalStateException("CI=true and " + missing.get());
+    public static RunningKubeApiServer shared() {
+        synchronized (JVM_WIDE_LOCK) {
+            if (shared != null) {
+                return shared;
             }
-            Assumptions.abort(missing.get());
-        }
-        // Every later test fails fast with the first cause instead of waiting out the timeout again.
-        if (startFailure != null) {
-            throw new IllegalStateException("the kube-apiserver failed to start earlier in this JVM", startFailure);
-        }
-        try {
-            shared = start();
+            String startedByOtherLoader = System.getProperty(KUBECONFIG_FILE_PROPERTY);
+            if (startedByOtherLoader != null) {
+                shared = RunningKubeApiServer.fromFile(Path.of(startedByOtherLoader));
+                return shared;
+            }
+            Optional<String> missing = missingBinaries();
+            if (missing.isPresent()) {
+                if (isCi()) {
+                    throw new IllegalStateException("CI=true and " + missing.get());
+                }
+                Assumptions.abort(missing.get());
+            }
+            // Later tests fail fast with the first cause instead of waiting out the timeout again.
+            String earlierFailure = System.getProperty(START_FAILURE_PROPERTY);
+            if (earlierFailure != null) {
+                throw new IllegalStateException("the kube-apiserver failed to start earlier in this JVM: "
+                        + earlierFailure);
+            }
+            try {
+                shared = start();
+            } catch (RuntimeException e) {
+                System.setProperty(START_FAILURE_PROPERTY, String.valueOf(e.getMessage()));
+                throw e;
+            }
+            System.setProperty(KUBECONFIG_FILE_PROPERTY, shared.kubeconfigFile().toString());
             return shared;
-        } catch (RuntimeException e) {
-            startFailure = e;
-            throw e;
         }
     }
 
@@ -108,7 +126,7 @@ public final class KubeApiServers {
                     + " did not start: " + e.getMessage() + "\n--- last lines of etcd/kube-apiserver output ---\n"
                     + logTail.lastLines(), e);
         }
-        RunningKubeApiServer running = new RunningKubeApiServer(server.getKubeConfigYaml(), dir.resolve("kubeconfig"));
+        RunningKubeApiServer running = RunningKubeApiServer.writeTo(dir.resolve("kubeconfig"), server.getKubeConfigYaml());
         System.err.printf("kube-apiserver %s started in %d ms for this test JVM (%s)%n", VERSION,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), running.url());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -182,15 +200,27 @@ public final class KubeApiServers {
         private final Path kubeconfigFile;
         private final String url;
 
-        RunningKubeApiServer(String kubeconfigYaml, Path kubeconfigFile) {
+        private RunningKubeApiServer(String kubeconfigYaml, Path kubeconfigFile) {
             this.kubeconfigYaml = kubeconfigYaml;
             this.kubeconfigFile = kubeconfigFile;
+            this.url = Config.fromKubeconfig(kubeconfigYaml).getMasterUrl();
+        }
+
+        static RunningKubeApiServer writeTo(Path kubeconfigFile, String kubeconfigYaml) {
             try {
                 Files.writeString(kubeconfigFile, kubeconfigYaml);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            this.url = Config.fromKubeconfig(kubeconfigYaml).getMasterUrl();
+            return new RunningKubeApiServer(kubeconfigYaml, kubeconfigFile);
+        }
+
+        static RunningKubeApiServer fromFile(Path kubeconfigFile) {
+            try {
+                return new RunningKubeApiServer(Files.readString(kubeconfigFile), kubeconfigFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         public String kubeconfigYaml() {
