@@ -53,9 +53,10 @@ finish() {
 # apt, privately: our own sources list (with the deb-src line the machine lacks), lists and cache.
 setup_private_apt() {
   mkdir -p "$WORK"/apt/{lists/partial,cache/archives/partial,sources.list.d}
-  # Reuse the Debian mirror this machine already uses rather than naming one here.
+  # Reuse the Debian mirror this machine already uses rather than naming one here. --no-release-info reads
+  # the sources configuration itself, so this works before the machine's first apt-get update too.
   local mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 2>/dev/null \
+  mirror=$(apt-get indextargets --no-release-info --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 2>/dev/null \
     | awk '$2 == "bookworm" && $3 == "main" { print $1; exit }')
   [[ -n $mirror ]] || { echo "no Debian bookworm main source in this machine's apt configuration"; return 1; }
   printf 'deb [signed-by=%s] %s bookworm main\ndeb-src [signed-by=%s] %s bookworm main\n' \
@@ -178,7 +179,7 @@ main() {
   step "unpacking the source and applying Debian's patches ($(go version))" unpack_source
   step "replacing vendored reflect2 1.0.1 with Debian's 1.0.2" swap_reflect2
   step "generating pkg/generated/openapi with the vendored openapi-gen" generate_openapi
-  step "go build ./cmd/kube-apiserver (the long part: 3-8 minutes on 2 cores)" build_apiserver
+  step "go build ./cmd/kube-apiserver (the long part: minutes, more on a busy machine)" build_apiserver
   step "installing into $OUT_DIR" install_binaries
   binaries_work || { say "installed binaries do not run"; exit 1; }
   local took=$((SECONDS - started))

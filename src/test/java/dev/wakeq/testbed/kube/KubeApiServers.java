@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -29,16 +31,8 @@ public final class KubeApiServers {
     /** kube-api-test's own bound on etcd + API server readiness; a broken server fails, never hangs. */
     private static final int STARTUP_TIMEOUT_MILLIS = 60_000;
 
-    /*
-     * Quarkus loads test classes in its own class loader, so a @QuarkusTest and a plain test see two copies of
-     * this class and its statics. What must be one per JVM lives in system properties, guarded by an interned
-     * string literal: the same monitor in every class loader.
-     */
-    private static final String JVM_WIDE_LOCK = "dev.wakeq.testbed.kube.KubeApiServers.lock";
-    private static final String KUBECONFIG_FILE_PROPERTY = "wakeq.testbed.kube.kubeconfig-file";
-    private static final String START_FAILURE_PROPERTY = "wakeq.testbed.kube.start-failure";
-
     private static RunningKubeApiServer shared;
+    private static RuntimeException startFailure;
 
     private KubeApiServers() {
     }
@@ -70,37 +64,68 @@ public final class KubeApiServers {
      * The shared server, started if needed. Skips the calling test when the binaries are missing (fails on CI);
      * fails with the server's last log lines when it does not start.
      */
-    public static RunningKubeApiServer shared() {
-        synchronized (JVM_WIDE_LOCK) {
-            if (shared != null) {
-                return shared;
+    public static synchronized RunningKubeApiServer shared() {
+        if (shared == null) {
+            ClassLoader system = ClassLoader.getSystemClassLoader();
+            shared = KubeApiServers.class.getClassLoader() == system
+                    ? startOnce()
+                    : RunningKubeApiServer.fromFile(Path.of(startInSystemClassLoader(system)));
+        }
+        return shared;
+    }
+
+    /**
+     * Quarkus loads test classes in its own class loader, so a {@code @QuarkusTest} sees another copy of this
+     * class, and closes that loader after the test class: a shutdown hook from there can no longer load what it
+     * needs, and the server outlived the JVM. So the server and its hook belong to the copy in the system class
+     * loader, and other copies ask that one for the kubeconfig file.
+     */
+    private static String startInSystemClassLoader(ClassLoader system) {
+        Thread thread = Thread.currentThread();
+        ClassLoader quarkusLoader = thread.getContextClassLoader();
+        // Fabric8 finds its model classes through the context class loader; they must come from the same loader.
+        thread.setContextClassLoader(system);
+        try {
+            Method start = Class.forName(KubeApiServers.class.getName(), true, system)
+                    .getDeclaredMethod("kubeconfigFileOfSharedServer");
+            start.setAccessible(true);
+            return (String) start.invoke(null);
+        } catch (InvocationTargetException e) {
+            // Rethrown as is, so a skip (JUnit's TestAbortedException, loaded parent-first) stays a skip.
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
-            String startedByOtherLoader = System.getProperty(KUBECONFIG_FILE_PROPERTY);
-            if (startedByOtherLoader != null) {
-                shared = RunningKubeApiServer.fromFile(Path.of(startedByOtherLoader));
-                return shared;
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach " + KubeApiServers.class.getName()
+                    + " in the system class loader", e);
+        } finally {
+            thread.setContextClassLoader(quarkusLoader);
+        }
+    }
+
+    /** Called in the system class loader's copy, by reflection from the other copies. */
+    private static String kubeconfigFileOfSharedServer() {
+        return shared().kubeconfigFile().toString();
+    }
+
+    private static RunningKubeApiServer startOnce() {
+        Optional<String> missing = missingBinaries();
+        if (missing.isPresent()) {
+            if (isCi()) {
+                throw new IllegalStateException("CI=true and " + missing.get());
             }
-            Optional<String> missing = missingBinaries();
-            if (missing.isPresent()) {
-                if (isCi()) {
-                    throw new IllegalStateException("CI=true and " + missing.get());
-                }
-                Assumptions.abort(missing.get());
-            }
-            // Later tests fail fast with the first cause instead of waiting out the timeout again.
-            String earlierFailure = System.getProperty(START_FAILURE_PROPERTY);
-            if (earlierFailure != null) {
-                throw new IllegalStateException("the kube-apiserver failed to start earlier in this JVM: "
-                        + earlierFailure);
-            }
-            try {
-                shared = start();
-            } catch (RuntimeException e) {
-                System.setProperty(START_FAILURE_PROPERTY, String.valueOf(e.getMessage()));
-                throw e;
-            }
-            System.setProperty(KUBECONFIG_FILE_PROPERTY, shared.kubeconfigFile().toString());
-            return shared;
+            Assumptions.abort(missing.get());
+        }
+        // Later tests fail fast with the first cause instead of waiting out the timeout again.
+        if (startFailure != null) {
+            throw new IllegalStateException("the kube-apiserver failed to start earlier in this JVM", startFailure);
+        }
+        try {
+            return start();
+        } catch (RuntimeException e) {
+            startFailure = e;
+            throw e;
         }
     }
 
@@ -116,24 +141,27 @@ public final class KubeApiServers {
                 .withWaitForEtcdHealthCheckOnStartup(true)
                 .withStartupTimeout(STARTUP_TIMEOUT_MILLIS)
                 .build());
+        // Registered before anything can fail: no path may leave etcd or kube-apiserver running after the JVM.
+        Thread cleanUp = new Thread(() -> {
+            stopQuietly(server);
+            deleteRecursively(dir);
+        }, "kube-apiserver-stop");
+        Runtime.getRuntime().addShutdownHook(cleanUp);
         long started = System.nanoTime();
         try {
             server.start();
-        } catch (RuntimeException e) {
-            stopQuietly(server);
-            deleteRecursively(dir);
+            RunningKubeApiServer running = RunningKubeApiServer.writeTo(dir.resolve("kubeconfig"),
+                    server.getKubeConfigYaml());
+            System.err.printf("kube-apiserver %s started in %d ms for this test JVM (%s)%n", VERSION,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), running.url());
+            return running;
+        } catch (RuntimeException | Error e) {
+            Runtime.getRuntime().removeShutdownHook(cleanUp);
+            cleanUp.run();
             throw new IllegalStateException("kube-apiserver " + VERSION + " from " + binaryDir()
-                    + " did not start: " + e.getMessage() + "\n--- last lines of etcd/kube-apiserver output ---\n"
+                    + " did not start: " + e + "\n--- last lines of etcd/kube-apiserver output ---\n"
                     + logTail.lastLines(), e);
         }
-        RunningKubeApiServer running = RunningKubeApiServer.writeTo(dir.resolve("kubeconfig"), server.getKubeConfigYaml());
-        System.err.printf("kube-apiserver %s started in %d ms for this test JVM (%s)%n", VERSION,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), running.url());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopQuietly(server);
-            deleteRecursively(dir);
-        }, "kube-apiserver-stop"));
-        return running;
     }
 
     /**
