@@ -6,7 +6,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads that run {@link JobHandler}s, shared by all tenants. Pollers reserve slots before they claim, so a
@@ -20,13 +19,9 @@ final class HandlerPool {
 
     HandlerPool(int size) {
         slots = new Semaphore(size);
-        AtomicInteger n = new AtomicInteger();
         // The queue never holds more than the reserved slots, so it is bounded by size in practice.
-        threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "wakeq-handler-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named("wakeq-handler"));
         ((ThreadPoolExecutor) threads).allowCoreThreadTimeOut(true);
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Receives SWEEP wake-ups: a client connects, writes one line, closes. Each connection may take at most the read
@@ -35,13 +34,8 @@ final class TcpWakeListener implements AutoCloseable {
         server.bind(address, 128);
         this.intake = intake;
         this.readTimeoutNanos = readTimeout.toNanos();
-        AtomicInteger n = new AtomicInteger();
         this.connections = new ThreadPoolExecutor(0, maxConnections, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "wakeq-tcp-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                DaemonThreads.named("wakeq-tcp"));
         this.acceptor = new Thread(this::acceptLoop, "wakeq-tcp-accept-" + port());
         acceptor.setDaemon(true);
         acceptor.start();

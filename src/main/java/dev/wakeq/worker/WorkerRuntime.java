@@ -4,12 +4,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -37,8 +37,8 @@ public final class WorkerRuntime implements AutoCloseable {
         this.config = config;
         this.metrics = new WorkerMetrics(meterRegistry);
         this.pool = new HandlerPool(config.handlerThreads());
-        this.pollerThreads = Executors.newCachedThreadPool(daemonThreads("wakeq-poller"));
-        this.timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("wakeq-timer"));
+        this.pollerThreads = Executors.newCachedThreadPool(DaemonThreads.named("wakeq-poller"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wakeq-timer"));
         RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.maxRetryBackoff());
         this.registry = new TenantRegistry(new PollerContext(config, metrics, handler, pool, pollerThreads, timers,
                 retry, new AtomicLong()));
@@ -125,7 +125,7 @@ public final class WorkerRuntime implements AutoCloseable {
             if (!registry.close(deadline)) {
                 LOG.warning("shutdown grace period over with jobs still running; their leases will expire");
             }
-            pool.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            pool.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
@@ -143,14 +143,5 @@ public final class WorkerRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
