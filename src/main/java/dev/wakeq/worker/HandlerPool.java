@@ -1,0 +1,67 @@
+package dev.wakeq.worker;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads that run {@link JobHandler}s, shared by all tenants. Pollers reserve slots before they claim, so a
+ * job is only ever claimed when a thread is free to start it: claimed jobs do not wait in a queue while their
+ * lease runs down.
+ */
+final class HandlerPool {
+
+    private final Semaphore slots;
+    private final ExecutorService threads;
+
+    HandlerPool(int size) {
+        slots = new Semaphore(size);
+        // The queue never holds more than the reserved slots, so it is bounded by size in practice.
+        threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                DaemonThreads.named("wakeq-handler"));
+        ((ThreadPoolExecutor) threads).allowCoreThreadTimeOut(true);
+    }
+
+    /** Reserves up to {@code wanted} slots without blocking; returns how many it got (maybe 0). */
+    int reserve(int wanted) {
+        while (true) {
+            int available = slots.availablePermits();
+            int take = Math.min(wanted, available);
+            if (take <= 0) {
+                return 0;
+            }
+            if (slots.tryAcquire(take)) {
+                return take;
+            }
+        }
+    }
+
+    void unreserve(int count) {
+        if (count > 0) {
+            slots.release(count);
+        }
+    }
+
+    /** Runs a job in a slot reserved earlier; the slot is given back when {@code job} ends. */
+    void run(Runnable job) {
+        threads.execute(() -> {
+            try {
+                job.run();
+            } finally {
+                slots.release();
+            }
+        });
+    }
+
+    /** Lets running jobs finish within {@code grace}, then interrupts them. */
+    void close(Duration grace) throws InterruptedException {
+        threads.shutdown();
+        if (!threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            threads.shutdownNow();
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}

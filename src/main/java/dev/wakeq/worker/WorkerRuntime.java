@@ -1,0 +1,147 @@
+package dev.wakeq.worker;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The worker: listeners for wake-ups, one poller per tenant, a shared pool of handler threads, and the tenants
+ * file watcher. Plain Java, no Kubernetes: embed it with {@link #start} and {@link #close}.
+ */
+public final class WorkerRuntime implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WorkerRuntime.class.getName());
+    /** With port 0, UDP picks a free port and TCP must get the same one; another process may hold it. */
+    private static final int RANDOM_PORT_TRIES = 20;
+
+    private final WorkerConfig config;
+    private final WorkerMetrics metrics;
+    private final HandlerPool pool;
+    private final ExecutorService pollerThreads;
+    private final ScheduledExecutorService timers;
+    private final TenantRegistry registry;
+    private UdpWakeListener udp;
+    private TcpWakeListener tcp;
+    private boolean closed;
+
+    private WorkerRuntime(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry) {
+        this.config = config;
+        this.metrics = new WorkerMetrics(meterRegistry);
+        this.pool = new HandlerPool(config.handlerThreads());
+        this.pollerThreads = Executors.newCachedThreadPool(DaemonThreads.named("wakeq-poller"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wakeq-timer"));
+        RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.maxRetryBackoff());
+        this.registry = new TenantRegistry(new PollerContext(config, metrics, handler, pool, pollerThreads, timers,
+                retry, new AtomicLong()));
+    }
+
+    /**
+     * Loads the tenants file (if configured; a missing or bad file starts with no tenants and is retried every
+     * {@link WorkerConfig#configCheckInterval()}), then starts listening. Returns when wake-ups are accepted.
+     */
+    public static WorkerRuntime start(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry)
+            throws IOException {
+        WorkerRuntime runtime = new WorkerRuntime(config, handler, meterRegistry);
+        try {
+            runtime.startWatcher();
+            runtime.listen();
+        } catch (IOException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+        LOG.info("wakeq worker " + config.workerId() + " listening on UDP and TCP port " + runtime.port());
+        return runtime;
+    }
+
+    /** The port both listeners are bound to (the chosen one when the configured port is 0). */
+    public int port() {
+        return udp.port();
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Replaces the tenants, as a tenants file reload would; for embedding without a file. */
+    public void setTenants(List<TenantConfig> tenants) {
+        registry.apply(tenants);
+    }
+
+    private void startWatcher() {
+        if (config.tenantsFile() == null) {
+            return;
+        }
+        TenantsFileWatcher watcher = new TenantsFileWatcher(config.tenantsFile(), registry::apply, metrics);
+        watcher.check();
+        long every = config.configCheckInterval().toMillis();
+        timers.scheduleWithFixedDelay(watcher::check, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private void listen() throws IOException {
+        WakeIntake intake = new WakeIntake(registry, metrics);
+        int tries = config.port() == 0 ? RANDOM_PORT_TRIES : 1;
+        for (int i = 1; ; i++) {
+            udp = new UdpWakeListener(new InetSocketAddress(config.bindAddress(), config.port()), intake);
+            try {
+                tcp = new TcpWakeListener(new InetSocketAddress(config.bindAddress(), udp.port()),
+                        config.tcpReadTimeout(), config.maxTcpConnections(), intake);
+                return;
+            } catch (BindException e) {
+                closeUdp();
+                if (i >= tries) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops the listeners, lets running jobs finish within {@link WorkerConfig#shutdownGrace()}, records their
+     * outcomes, and releases claimed jobs that had not started. Jobs still running after the grace period are
+     * interrupted; their claims expire with their lease and they run again (at-least-once).
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        try {
+            closeUdp();
+            if (tcp != null) {
+                tcp.close();
+            }
+            timers.shutdownNow();
+            if (!registry.close(deadline)) {
+                LOG.warning("shutdown grace period over with jobs still running; their leases will expire");
+            }
+            pool.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warning("closing the TCP listener failed: " + e.getMessage());
+        } finally {
+            pollerThreads.shutdownNow();
+        }
+    }
+
+    private void closeUdp() {
+        if (udp != null) {
+            try {
+                udp.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
