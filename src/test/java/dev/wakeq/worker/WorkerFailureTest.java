@@ -139,7 +139,9 @@ class WorkerFailureTest {
             WorkerFixture.Tenant t = WorkerFixture.tenant(db, "restart");
             f.writeTenants(t);
             RecordingHandler handler = new RecordingHandler();
-            f.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(10)), handler);
+            // A short lease: a job finished but not deleted because the restart cut the connection stays claimed
+            // until its lease runs out, then runs again (at least once). The test waits for that, not for 60 s.
+            f.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(10)).lease(Duration.ofSeconds(3)), handler);
             Inserter inserter = new Inserter(f, t, 300);
             Thread thread = new Thread(inserter, "test-inserter");
             thread.start();
@@ -155,7 +157,10 @@ class WorkerFailureTest {
                 f.sweep(t);
                 return handler.succeeded.containsAll(inserter.inserted);
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> t.count("SELECT COUNT(*) FROM _queue") == 0);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                f.sweep(t);
+                return t.count("SELECT COUNT(*) FROM _queue") == 0;
+            });
             assertThat(f.count(WorkerMetrics.DB_ERRORS, "operation", "connect")
                     + f.count(WorkerMetrics.DB_ERRORS, "operation", "claim")
                     + f.count(WorkerMetrics.DB_ERRORS, "operation", "settle")).isPositive();

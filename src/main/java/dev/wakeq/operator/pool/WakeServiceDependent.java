@@ -6,11 +6,17 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** The Service databases send wake-ups to: UDP (trigger) and TCP (sweep) on the same port. */
-@KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
+/**
+ * The Service databases send wake-ups to: UDP (trigger) and TCP (sweep) on the same port. Created and updated
+ * without server-side apply: kube-apiserver 1.20 answers a server-side-apply create of a Service with HTTP 500
+ * "resourceVersion should not be set on objects to be created" (seen on the test bed's real 1.20.2 server).
+ */
+@KubernetesDependent(useSSA = BooleanWithUndefined.FALSE,
+        informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public class WakeServiceDependent extends CRUDKubernetesDependentResource<Service, WorkerPool> {
 
     public WakeServiceDependent() {

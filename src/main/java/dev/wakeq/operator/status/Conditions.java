@@ -50,8 +50,12 @@ public final class Conditions {
         String since = old != null && Objects.equals(old.getStatus(), status) && old.getLastTransitionTime() != null
                 ? old.getLastTransitionTime()
                 : Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
-        next.put(type, new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withMessage(message).withLastTransitionTime(since).withObservedGeneration(generation).build());
+        String why = reason == null || reason.isEmpty() ? UNKNOWN : reason;
+        // Never an empty message: kube-apiserver 1.20's server-side apply turns "" into null and then rejects the
+        // status as "message must be of type string" (seen on the test bed). A message also reads better.
+        String text = message == null || message.isBlank() ? why : message;
+        next.put(type, new ConditionBuilder().withType(type).withStatus(status).withReason(why).withMessage(text)
+                .withLastTransitionTime(since).withObservedGeneration(generation).build());
         return this;
     }
 

@@ -17,6 +17,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Objects;
 import org.jboss.logging.Logger;
@@ -35,6 +36,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final OperatorConfig config;
     private final Clock clock;
 
+    @Inject
     public QueueTenantReconciler(OperatorConfig config) {
         this(new TenantInstaller(), config, Clock.systemUTC());
     }

@@ -24,6 +24,17 @@ class ConditionsTest {
     }
 
     @Test
+    void neverEmitsNullOrEmptyStringsTheApiServerWouldRefuse() {
+        List<Condition> c = Conditions.from(null, 1L, T0).set("Ready", true, "Installed", "")
+                .set("Other", "Unknown", null, null).build();
+        assertThat(c).allSatisfy(x -> {
+            assertThat(x.getReason()).isNotBlank();
+            assertThat(x.getMessage()).isNotBlank();
+        });
+        assertThat(c).extracting(Condition::getMessage).containsExactly("Unknown", "Installed");
+    }
+
+    @Test
     void changesTransitionTimeWhenStatusFlips() {
         List<Condition> first = Conditions.from(null, 1L, T0).set("Ready", true, "Installed", "ok").build();
         List<Condition> second = Conditions.from(first, 1L, T1)

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The whole Quarkus app, operator SDK included, starts against the real kube-apiserver. */
 @QuarkusTest
 @RequiresKubeApiServer
-@QuarkusTestResource(value = KubeApiServerTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OperatorTestResource.class, restrictToAnnotatedClass = true)
 class QuarkusBootsAgainstRealApiServerTest {
 
     @Inject
