@@ -68,6 +68,15 @@ public final class MysqlDistribution {
         }
     }
 
+    /** Deletes a directory tree, reporting (not throwing) what could not be removed. */
+    public static void deleteTreeQuietly(Path root) {
+        try {
+            deleteTree(root);
+        } catch (IOException e) {
+            System.err.println("could not delete " + root + ": " + e.getMessage());
+        }
+    }
+
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
