@@ -3,6 +3,7 @@ package dev.wakeq.worker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -10,8 +11,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the worker from the command line or a container. Each setting is read from {@code --name=value}, else the
  * system property {@code wakeq.name}, else the environment variable {@code WAKEQ_NAME}:
- * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging} or {@code http}),
- * {@code handler-url} (for {@code http}).
+ * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging}, also {@code log}, or
+ * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
+ * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}.
  */
 public final class WorkerMain {
 
@@ -31,10 +33,7 @@ public final class WorkerMain {
         if (tenants == null) {
             throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE");
         }
-        WorkerConfig config = WorkerConfig.builder()
-                .port(Integer.parseInt(setting(cli, "port", Integer.toString(WorkerConfig.DEFAULT_PORT))))
-                .tenantsFile(Path.of(tenants))
-                .build();
+        WorkerConfig config = config(cli, tenants);
         WorkerRuntime runtime = WorkerRuntime.start(config, handler(cli), new SimpleMeterRegistry());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -44,19 +43,50 @@ public final class WorkerMain {
         stopped.await();
     }
 
-    private static JobHandler handler(Map<String, String> cli) {
+    /** The settings the operator's worker Deployment passes as WAKEQ_* variables (WorkerDeploymentDependent). */
+    static WorkerConfig config(Map<String, String> cli, String tenants) {
+        WorkerConfig.Builder b = WorkerConfig.builder()
+                .port(number(cli, "port", WorkerConfig.DEFAULT_PORT))
+                .tenantsFile(Path.of(tenants));
+        String idle = setting(cli, "idle-timeout-seconds", null);
+        if (idle != null) {
+            b.idleTimeout(Duration.ofSeconds(number(cli, "idle-timeout-seconds", 0)));
+        }
+        String attempts = setting(cli, "max-attempts", null);
+        if (attempts != null) {
+            b.maxAttempts(number(cli, "max-attempts", 0));
+        }
+        String id = setting(cli, "worker-id", null);
+        if (id != null && !id.isBlank()) {
+            b.workerId(id);
+        }
+        return b.build();
+    }
+
+    static JobHandler handler(Map<String, String> cli) {
         String kind = setting(cli, "handler", "logging");
-        switch (kind) {
-            case "logging":
+        switch (kind.toLowerCase(java.util.Locale.ROOT)) {
+            // "log" is what the WorkerPool CRD's handler.type Log becomes in the worker's environment.
+            case "logging", "log":
                 return new LoggingJobHandler();
             case "http":
                 String url = setting(cli, "handler-url", null);
                 if (url == null) {
                     throw new IllegalArgumentException("handler http needs handler-url");
                 }
-                return new HttpJobHandler(URI.create(url));
+                Duration timeout = Duration.ofSeconds(number(cli, "handler-timeout-seconds", 30));
+                return new HttpJobHandler(URI.create(url), Duration.ofSeconds(5), timeout);
             default:
                 throw new IllegalArgumentException("handler must be logging or http, got: " + kind);
+        }
+    }
+
+    private static int number(Map<String, String> cli, String name, int fallback) {
+        String v = setting(cli, name, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
         }
     }
 

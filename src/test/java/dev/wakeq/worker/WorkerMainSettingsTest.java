@@ -1,0 +1,37 @@
+package dev.wakeq.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The worker command line understands exactly what the operator's worker Deployment passes it. */
+class WorkerMainSettingsTest {
+
+    @Test
+    void readsTheSettingsTheWorkerDeploymentSets() {
+        WorkerConfig c = WorkerMain.config(Map.of("port", "9000", "idle-timeout-seconds", "42",
+                "max-attempts", "7", "worker-id", "pod-a"), "/etc/wakeq/tenants.json");
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(42));
+        assertThat(c.maxAttempts()).isEqualTo(7);
+        assertThat(c.workerId()).isEqualTo("pod-a");
+    }
+
+    @Test
+    void theCrdHandlerTypeLogSelectsTheLoggingHandler() {
+        assertThat(WorkerMain.handler(Map.of("handler", "log"))).isInstanceOf(LoggingJobHandler.class);
+        assertThat(WorkerMain.handler(Map.of("handler", "http", "handler-url", "http://127.0.0.1:1/jobs")))
+                .isInstanceOf(HttpJobHandler.class);
+    }
+
+    @Test
+    void badValuesNameTheSetting() {
+        assertThatThrownBy(() -> WorkerMain.config(Map.of("idle-timeout-seconds", "soon"), "/t"))
+                .hasMessageContaining("idle-timeout-seconds");
+        assertThatThrownBy(() -> WorkerMain.handler(Map.of("handler", "smtp")))
+                .hasMessageContaining("logging or http");
+    }
+}
