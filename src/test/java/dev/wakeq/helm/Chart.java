@@ -54,30 +54,50 @@ final class Chart {
     /** Renders the chart with {@code values} over the defaults; Helm's errors come out as IllegalStateException. */
     static Rendered render(Map<String, ?> values) {
         TemplateCommand template = helm().template().withName(RELEASE).withNamespace(NAMESPACE);
-        if (!values.isEmpty()) {
-            template.withValuesFile(valuesFile(values));
+        Path file = values.isEmpty() ? null : valuesFile(values);
+        if (file != null) {
+            template.withValuesFile(file);
         }
-        return Rendered.parse(template.call());
+        try {
+            return Rendered.parse(template.call());
+        } finally {
+            deleteQuietly(file);
+        }
     }
 
     /** The NOTES.txt a client-only dry-run install prints. */
     static String notes(Map<String, ?> values) {
         var install = helm().install().withName(RELEASE).withNamespace(NAMESPACE)
                 .clientOnly().withDryRunOption(DryRun.CLIENT);
-        if (!values.isEmpty()) {
-            install.withValuesFile(valuesFile(values));
+        Path file = values.isEmpty() ? null : valuesFile(values);
+        if (file != null) {
+            install.withValuesFile(file);
         }
-        return install.call().getOutput();
+        try {
+            return install.call().getOutput();
+        } finally {
+            deleteQuietly(file);
+        }
     }
 
     private static Path valuesFile(Map<String, ?> values) {
         try {
+            // Deleted right after use: deleteOnExit left hundreds of files in /tmp across runs.
             Path file = Files.createTempFile("wakeq-values-", ".yaml");
-            file.toFile().deleteOnExit();
             YAML.writeValue(file.toFile(), values);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // A leftover temp file is not worth failing a chart test for.
+            }
         }
     }
 
