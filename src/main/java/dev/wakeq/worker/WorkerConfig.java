@@ -74,7 +74,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         private Duration configCheckInterval = Duration.ofSeconds(1);
         private Duration idleTimeout = Duration.ofSeconds(10);
         private Duration minPollInterval = Duration.ofMillis(5);
-        private Duration maxPollInterval = Duration.ofMillis(250);
+        private Duration maxPollInterval = Duration.ofSeconds(1);
         private int batchSize = 10;
         private int handlerThreads = 16;
         private Duration lease = Duration.ofSeconds(60);

@@ -29,6 +29,25 @@ class PollPacerTest {
     }
 
     @Test
+    void drainedQueueWithNoNewWakeGoesStraightToTheMaximum() {
+        PollPacer p = new PollPacer(5 * MS, 1000 * MS, 0);
+        p.polled(10 * MS, true);
+        p.polled(11 * MS, false);
+        assertThat(p.nextPollAt() - 11 * MS).isEqualTo(1000 * MS);
+    }
+
+    @Test
+    void wakeDuringTheDrainKeepsTheQuickPollsForTheNewRow() {
+        PollPacer p = new PollPacer(5 * MS, 1000 * MS, 0);
+        p.polled(10 * MS, true);
+        p.wake();
+        p.polled(11 * MS, false);
+        assertThat(p.nextPollAt() - 11 * MS).isEqualTo(5 * MS);
+        p.polled(16 * MS, false);
+        assertThat(p.nextPollAt() - 16 * MS).isEqualTo(10 * MS);
+    }
+
+    @Test
     void wakeCutsTheBackoffShortButNeverBelowTheMinimumInterval() {
         PollPacer p = new PollPacer(5 * MS, 250 * MS, 0);
         for (int i = 0; i < 10; i++) {
