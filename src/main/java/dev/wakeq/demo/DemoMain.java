@@ -1,7 +1,7 @@
 package dev.wakeq.demo;
 
+import dev.wakeq.embedded.EmbeddedWithFunction;
 import dev.wakeq.embedded.LocalMysqld;
-import dev.wakeq.embedded.MysqlDistribution;
 import dev.wakeq.install.InstallReport;
 import dev.wakeq.install.TenantInstaller;
 import dev.wakeq.install.TenantSpec;
@@ -11,9 +11,6 @@ import dev.wakeq.worker.TenantConfig;
 import dev.wakeq.worker.WorkerConfig;
 import dev.wakeq.worker.WorkerRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -49,24 +46,9 @@ public final class DemoMain {
                 seconds = Integer.parseInt(arg.substring("--seconds=".length()));
             }
         }
-        Path project = Path.of(System.getProperty("wakeq.project.dir", ".")).toAbsolutePath();
-        Path library = project.resolve("udf-image/build/libwakeq_notify_v1.so");
-        if (!Files.exists(library)) {
-            throw new IllegalStateException(library + " is missing: run make -C udf-image (scripts/demo.sh does)");
-        }
-        Path work = project.resolve("target/demo");
-        MysqlDistribution.deleteTreeQuietly(work);
-
         System.out.println("wakeq demo: starting an embedded MySQL 8.0 (first run unpacks it, ~10 s)...");
-        Path base = MysqlDistribution.baseDir();
-        try (LocalMysqld mysql = LocalMysqld.start(new LocalMysqld.Spec(LocalMysqld.Flavor.MYSQL,
-                base.resolve("bin/mysqld"), base, work, work.resolve("plugin"), List.of()))) {
-            Files.copy(library, work.resolve("plugin/.lib.tmp"), StandardCopyOption.REPLACE_EXISTING);
-            Files.move(work.resolve("plugin/.lib.tmp"), work.resolve("plugin").resolve(library.getFileName()),
-                    StandardCopyOption.ATOMIC_MOVE);
-            run(mysql, seconds);
-        } finally {
-            MysqlDistribution.deleteTreeQuietly(work);
+        try (EmbeddedWithFunction server = EmbeddedWithFunction.start("demo")) {
+            run(server.mysql(), seconds);
         }
     }
 

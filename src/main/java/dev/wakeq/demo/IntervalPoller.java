@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * The baseline wakeq replaces: a worker that asks a tenant's queue for jobs every interval, whether or not
  * anything was inserted. Uses the same claim SQL as wakeq's workers, so only the polling policy differs.
  */
-final class IntervalPoller implements AutoCloseable {
+public final class IntervalPoller implements AutoCloseable {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "interval-poller");
@@ -28,7 +28,7 @@ final class IntervalPoller implements AutoCloseable {
     private final Consumer<QueueRow> handler;
     private long claims;
 
-    IntervalPoller(String jdbcUrl, String user, String password, SqlIdentifier table, SqlIdentifier dead,
+    public IntervalPoller(String jdbcUrl, String user, String password, SqlIdentifier table, SqlIdentifier dead,
                    Duration interval, Consumer<QueueRow> handler) throws SQLException {
         this.connection = DriverManager.getConnection(jdbcUrl, user, password);
         TenantQueue.configure(connection);
