@@ -1,14 +1,11 @@
 package dev.wakeq.bench;
 
+import dev.wakeq.demo.DemoTenants;
 import dev.wakeq.demo.IntervalPoller;
+import dev.wakeq.demo.LatencyLog;
 import dev.wakeq.demo.QueueSelectCounter;
 import dev.wakeq.embedded.EmbeddedWithFunction;
 import dev.wakeq.embedded.LocalMysqld;
-import dev.wakeq.install.InstallReport;
-import dev.wakeq.install.TenantInstaller;
-import dev.wakeq.install.TenantSpec;
-import dev.wakeq.queue.QueueSchema;
-import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.worker.Job;
 import dev.wakeq.worker.TenantConfig;
 import dev.wakeq.worker.WorkerConfig;
@@ -38,19 +35,17 @@ import java.util.function.Consumer;
  */
 public final class CoreBench {
 
-    private static final SqlIdentifier QUEUE = SqlIdentifier.of("queue table", "_queue");
-    private static final SqlIdentifier DEAD = QueueSchema.defaultDeadLetterTable(QUEUE);
-    private static final String PASSWORD = "bench-only-password";
-
     /** What each tenant's handler does with a job: keyed by tenant name. */
     private final Map<String, Consumer<Job>> handlers = new ConcurrentHashMap<>();
     private final LocalMysqld mysql;
+    private final DemoTenants schemas;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final WorkerRuntime worker;
     private final List<TenantConfig> tenants = new ArrayList<>();
 
     private CoreBench(LocalMysqld mysql) throws Exception {
         this.mysql = mysql;
+        this.schemas = new DemoTenants(mysql);
         this.worker = WorkerRuntime.start(WorkerConfig.builder().port(0).workerId("bench").batchSize(50)
                         .handlerThreads(16).build(),
                 job -> handlers.getOrDefault(job.tenant(), j -> { }).accept(job), meters);
@@ -79,10 +74,9 @@ public final class CoreBench {
     /** One idle tenant with a 1-minute sweep next to a 1 s poller, for 130 s: queue SELECTs per sweep. */
     private void idle() throws Exception {
         String name = tenant("idle", 1);
-        createPlainSchema("poll_idle");
+        schemas.createPolled("poll_idle");
         try (Connection root = mysql.rootConnection();
-             IntervalPoller poller = new IntervalPoller(mysql.jdbcUrl("poll_idle"), "poll_idle", PASSWORD, QUEUE, DEAD,
-                     Duration.ofSeconds(1), row -> { })) {
+             IntervalPoller poller = schemas.poller("poll_idle", Duration.ofSeconds(1), row -> { })) {
             QueueSelectCounter counter = new QueueSelectCounter(root);
             double sweepsBefore = sweeps();
             counter.start();
@@ -90,7 +84,7 @@ public final class CoreBench {
             Thread.sleep(130_000);
             counter.stop();
             double seconds = (System.nanoTime() - started) / 1e9;
-            Map<String, Long> selects = counter.queueSelectsByUser(QUEUE.name());
+            Map<String, Long> selects = counter.queueSelectsByUser(DemoTenants.QUEUE.name());
             double sweeps = sweeps() - sweepsBefore;
             long wakeq = selects.getOrDefault(name, 0L);
             long plain = selects.getOrDefault("poll_idle", 0L);
@@ -104,7 +98,7 @@ public final class CoreBench {
     private void latency(int samples) throws Exception {
         String name = tenant("latency", 5);
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        List<Double> millis = new ArrayList<>();
+        LatencyLog millis = new LatencyLog();
         CountDownLatch[] done = new CountDownLatch[1];
         handlers.put(name, job -> {
             long now = System.nanoTime();
@@ -113,9 +107,7 @@ public final class CoreBench {
                 Thread.onSpinWait();
                 c = committedAt.get(job.payload());
             }
-            synchronized (millis) {
-                millis.add((now - c) / 1e6);
-            }
+            millis.add((now - c) / 1e6);
             done[0].countDown();
         });
         try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(name), "root", "");
@@ -130,10 +122,9 @@ public final class CoreBench {
                 Thread.sleep(50);
             }
         }
-        millis.sort(null);
         System.out.printf("commit-to-claim (handler called), %d single-row autocommit inserts: p50 %.2f ms, "
-                        + "p99 %.2f ms, max %.2f ms (includes the handler hand-off)%n", millis.size(),
-                millis.get(millis.size() / 2), millis.get((int) (millis.size() * 0.99)), millis.get(millis.size() - 1));
+                        + "p99 %.2f ms, max %.2f ms (includes the handler hand-off)%n", millis.count(),
+                millis.percentile(0.5), millis.percentile(0.99), millis.percentile(1));
     }
 
     /** A row inserted in a transaction that commits 3 s later. */
@@ -204,34 +195,9 @@ public final class CoreBench {
     /** A tenant schema with its own database user, the queue table, function, trigger and event installed. */
     private String tenant(String name, int sweepMinutes) throws Exception {
         String schema = "wq_" + name;
-        createUser(schema);
-        String key = "bench" + name.replace("_", "");
-        InstallReport report = new TenantInstaller().install(TenantSpec.builder()
-                .database(mysql.host(), mysql.port(), schema).credentials("root", "")
-                .wakeTarget("127.0.0.1", worker.port()).tenantKey(key).functionVersion("v1")
-                .sweepMinutes(sweepMinutes).createQueueTable(true).build());
-        if (report.hasProblems()) {
-            throw new IllegalStateException("install failed for " + schema + ": " + report.problems());
-        }
-        tenants.add(new TenantConfig(key, schema, mysql.jdbcUrl(schema), schema, PASSWORD, QUEUE, DEAD));
+        tenants.add(schemas.createWoken(schema, schema, "bench" + name.replace("_", ""), worker.port(),
+                sweepMinutes));
         worker.setTenants(List.copyOf(tenants));
         return schema;
-    }
-
-    private void createPlainSchema(String schema) throws Exception {
-        createUser(schema);
-        try (Connection root = mysql.rootConnection(); Statement s = root.createStatement()) {
-            s.execute("USE `" + schema + "`");
-            s.execute(QueueSchema.createQueueTable(QUEUE));
-            s.execute(QueueSchema.createDeadLetterTable(DEAD));
-        }
-    }
-
-    private void createUser(String schema) throws Exception {
-        try (Connection root = mysql.rootConnection(); Statement s = root.createStatement()) {
-            s.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "`");
-            s.execute("CREATE USER '" + schema + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
-            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON `" + schema + "`.* TO '" + schema + "'@'%'");
-        }
     }
 }

@@ -2,17 +2,12 @@ package dev.wakeq.demo;
 
 import dev.wakeq.embedded.EmbeddedWithFunction;
 import dev.wakeq.embedded.LocalMysqld;
-import dev.wakeq.install.InstallReport;
-import dev.wakeq.install.TenantInstaller;
 import dev.wakeq.install.TenantSpec;
-import dev.wakeq.queue.QueueSchema;
-import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.worker.TenantConfig;
 import dev.wakeq.worker.WorkerConfig;
 import dev.wakeq.worker.WorkerRuntime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +29,6 @@ public final class DemoMain {
 
     private static final List<Tenant> TENANTS = List.of(new Tenant("acme", 0.5), new Tenant("globex", 5),
             new Tenant("initech", 0));
-    private static final SqlIdentifier QUEUE = SqlIdentifier.of("queue table", "_queue");
-    private static final SqlIdentifier DEAD = QueueSchema.defaultDeadLetterTable(QUEUE);
-    private static final String PASSWORD = "demo-only-password";
     private static final Duration PLAIN_POLL_INTERVAL = Duration.ofSeconds(1);
 
     public static void main(String[] args) throws Exception {
@@ -60,30 +52,14 @@ public final class DemoMain {
         List<IntervalPoller> pollers = new ArrayList<>();
         try (Connection root = mysql.rootConnection()) {
             List<TenantConfig> configs = new ArrayList<>();
-            TenantInstaller installer = new TenantInstaller();
+            DemoTenants schemas = new DemoTenants(mysql);
             Random random = new Random(42);
             for (Tenant t : TENANTS) {
-                String wakeSchema = "wq_" + t.name();
-                String pollSchema = "poll_" + t.name();
-                createSchemaAndUser(root, wakeSchema);
-                createSchemaAndUser(root, pollSchema);
-                String key = key(random);
-                InstallReport report = installer.install(TenantSpec.builder()
-                        .database(mysql.host(), mysql.port(), wakeSchema).credentials("root", "")
-                        .wakeTarget("127.0.0.1", worker.port()).tenantKey(key)
-                        .functionVersion("v1").createQueueTable(true).build());
-                if (report.hasProblems()) {
-                    throw new IllegalStateException("install failed for " + wakeSchema + ": " + report.problems());
-                }
-                configs.add(new TenantConfig(key, "demo/" + t.name(), url(mysql, wakeSchema),
-                        wakeSchema, PASSWORD, QUEUE, DEAD));
-                try (Statement s = root.createStatement()) {
-                    s.execute("USE `" + pollSchema + "`");
-                    s.execute(QueueSchema.createQueueTable(QUEUE));
-                    s.execute(QueueSchema.createDeadLetterTable(DEAD));
-                }
-                pollers.add(new IntervalPoller(url(mysql, pollSchema), pollSchema, PASSWORD, QUEUE, DEAD,
-                        PLAIN_POLL_INTERVAL, row -> pollLatency.handled(row.payload())));
+                configs.add(schemas.createWoken("wq_" + t.name(), "demo/" + t.name(), key(random), worker.port(),
+                        TenantSpec.DEFAULT_SWEEP_MINUTES));
+                schemas.createPolled("poll_" + t.name());
+                pollers.add(schemas.poller("poll_" + t.name(), PLAIN_POLL_INTERVAL,
+                        row -> pollLatency.handled(row.payload())));
             }
             worker.setTenants(configs);
             System.out.printf("installed function, trigger and 5-minute sweep event in %d tenant schemas; worker "
@@ -98,8 +74,8 @@ public final class DemoMain {
             inserter.start();
             for (int elapsed = 5; elapsed <= seconds; elapsed += 5) {
                 Thread.sleep(Math.max(0, started / 1_000_000 + elapsed * 1000L - System.nanoTime() / 1_000_000));
-                print(counter.queueSelectsByUser("_queue"), (System.nanoTime() - started) / 1e9, wakeLatency,
-                        pollLatency, inserter);
+                print(counter.queueSelectsByUser(DemoTenants.QUEUE.name()), (System.nanoTime() - started) / 1e9,
+                        wakeLatency, pollLatency, inserter);
             }
             inserter.stop();
             counter.stop();
@@ -129,18 +105,6 @@ public final class DemoMain {
         System.out.printf("  jobs handled: wakeq %d, polling %d;  insert-to-handled p50/p99: wakeq %.1f/%.1f ms,"
                         + " polling %.1f/%.1f ms%n%n", wake.count(), poll.count(), wake.percentile(0.5),
                 wake.percentile(0.99), poll.percentile(0.5), poll.percentile(0.99));
-    }
-
-    private static void createSchemaAndUser(Connection root, String name) throws Exception {
-        try (Statement s = root.createStatement()) {
-            s.execute("CREATE DATABASE `" + name + "`");
-            s.execute("CREATE USER '" + name + "'@'%' IDENTIFIED BY '" + PASSWORD + "'");
-            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON `" + name + "`.* TO '" + name + "'@'%'");
-        }
-    }
-
-    static String url(LocalMysqld mysql, String schema) {
-        return mysql.jdbcUrl(schema);
     }
 
     private static String key(Random random) {

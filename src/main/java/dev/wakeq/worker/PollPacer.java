@@ -5,8 +5,8 @@ package dev.wakeq.worker;
  * backoff that doubles from the minimum to the maximum interval. The quick polls exist for a wake-up whose row is
  * not committed yet; once a poll has found jobs and the next one finds the queue drained with no wake-up in
  * between, every announced row was seen, so the pacer goes straight to the maximum interval (a busy tenant then
- * costs about two queries per wake-up instead of a burst of seven; measured with scripts/demo.sh). A wake-up resets the backoff but never brings
- * the next poll closer than the minimum interval after the last one, so no number of wake-ups can raise a
+ * costs about two queries per wake-up instead of a burst of seven; measured with scripts/demo.sh). A wake-up
+ * resets the backoff but never brings the next poll closer than the minimum interval after the last one, so no number of wake-ups can raise a
  * tenant's query rate above one per minimum interval. Times are {@link System#nanoTime()} values.
  * Not thread-safe: the owning poller guards it.
  */

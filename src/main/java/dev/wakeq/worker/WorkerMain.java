@@ -48,13 +48,13 @@ public final class WorkerMain {
         WorkerConfig.Builder b = WorkerConfig.builder()
                 .port(number(cli, "port", WorkerConfig.DEFAULT_PORT))
                 .tenantsFile(Path.of(tenants));
-        String idle = setting(cli, "idle-timeout-seconds", null);
+        Integer idle = optionalNumber(cli, "idle-timeout-seconds");
         if (idle != null) {
-            b.idleTimeout(Duration.ofSeconds(number(cli, "idle-timeout-seconds", 0)));
+            b.idleTimeout(Duration.ofSeconds(idle));
         }
-        String attempts = setting(cli, "max-attempts", null);
+        Integer attempts = optionalNumber(cli, "max-attempts");
         if (attempts != null) {
-            b.maxAttempts(number(cli, "max-attempts", 0));
+            b.maxAttempts(attempts);
         }
         String id = setting(cli, "worker-id", null);
         if (id != null && !id.isBlank()) {
@@ -82,7 +82,16 @@ public final class WorkerMain {
     }
 
     private static int number(Map<String, String> cli, String name, int fallback) {
-        String v = setting(cli, name, Integer.toString(fallback));
+        Integer v = optionalNumber(cli, name);
+        return v == null ? fallback : v;
+    }
+
+    /** The setting as a number, or null when it is not set. */
+    private static Integer optionalNumber(Map<String, String> cli, String name) {
+        String v = setting(cli, name, null);
+        if (v == null) {
+            return null;
+        }
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {

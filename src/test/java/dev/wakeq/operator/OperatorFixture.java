@@ -92,6 +92,14 @@ public final class OperatorFixture {
         return t.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
+    public Optional<Condition> poolCondition(String pool, String type) {
+        WorkerPool p = client.resources(WorkerPool.class).inNamespace(namespace).withName(pool).get();
+        if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
     public boolean conditionIs(String tenant, String type, String status, String reason) {
         return condition(tenant, type).filter(c -> status.equals(c.getStatus())
                 && (reason == null || reason.equals(c.getReason()))).isPresent();

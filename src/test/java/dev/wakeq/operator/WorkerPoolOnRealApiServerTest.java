@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.testbed.kube.OperatorTestResource;
 import dev.wakeq.testbed.kube.RequiresKubeApiServer;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -15,7 +14,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +49,7 @@ class WorkerPoolOnRealApiServerTest {
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(pool.getMetadata().getUid()));
 
         // No kubelet here: the pool must say it has no ready worker, with a reason, not pretend to be Ready.
-        await().atMost(WAIT).until(() -> condition(f, "Available")
+        await().atMost(WAIT).until(() -> f.poolCondition("pool", "Available")
                 .map(c -> "False".equals(c.getStatus()) && "NoReadyWorker".equals(c.getReason())).orElse(false));
         assertThat(f.client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get()
                 .getStatus().getSelector()).contains("app.kubernetes.io/instance=pool");
@@ -69,7 +67,8 @@ class WorkerPoolOnRealApiServerTest {
             return d;
         });
 
-        await().atMost(WAIT).until(() -> condition(f, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false));
+        await().atMost(WAIT).until(() -> f.poolCondition("pool", "Ready")
+                .map(c -> "True".equals(c.getStatus())).orElse(false));
         WorkerPool pool = f.client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get();
         assertThat(pool.getStatus().getReadyReplicas()).isEqualTo(1);
         assertThat(pool.getStatus().getObservedGeneration()).isEqualTo(pool.getMetadata().getGeneration());
@@ -105,13 +104,5 @@ class WorkerPoolOnRealApiServerTest {
 
     private Service service(OperatorFixture f) {
         return client.services().inNamespace(f.namespace).withName("pool-wake").get();
-    }
-
-    private Optional<Condition> condition(OperatorFixture f, String type) {
-        WorkerPool p = client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get();
-        if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
-            return Optional.empty();
-        }
-        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 }
