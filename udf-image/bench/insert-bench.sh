@@ -53,10 +53,10 @@ sql -e "CREATE DATABASE b;
   CREATE TABLE b.b LIKE b.a; CREATE TABLE b.c LIKE b.a; CREATE TABLE b.d LIKE b.a; CREATE TABLE b.e LIKE b.a;
   CREATE TABLE b.m LIKE b.a;
   CREATE TRIGGER b.b_noop BEFORE INSERT ON b.b FOR EACH ROW DO 0;
-  CREATE TRIGGER b.c_wake BEFORE INSERT ON b.c FOR EACH ROW DO $FN('127.0.0.1', $P, 'bench');
+  CREATE TRIGGER b.c_wake BEFORE INSERT ON b.c FOR EACH ROW DO $FN('127.0.0.1', $P, 'bench', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)));
   CREATE TRIGGER b.d_wake BEFORE INSERT ON b.d FOR EACH ROW DO $FN('127.0.0.1', $SINK, CONCAT('k', NEW.v));
-  CREATE TRIGGER b.e_noop_udf BEFORE INSERT ON b.e FOR EACH ROW DO wakeq_bench_noop('127.0.0.1', $P, 'bench');
-  CREATE TRIGGER b.m_wake BEFORE INSERT ON b.m FOR EACH ROW DO $FN('127.0.0.1', $P, 'multi');"
+  CREATE TRIGGER b.e_noop_udf BEFORE INSERT ON b.e FOR EACH ROW DO wakeq_bench_noop('127.0.0.1', $P, 'bench', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)));
+  CREATE TRIGGER b.m_wake BEFORE INSERT ON b.m FOR EACH ROW DO $FN('127.0.0.1', $P, 'multi', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)));"
 
 for t in a b c d e; do
   for ((i = 1; i <= ROWS; i++)); do echo "INSERT INTO $t (v) VALUES ($i);"; done >"$work/$t.sql"

@@ -13,10 +13,14 @@ EXPORT char wakeq_bench_noop_init(UDF_INIT *initid, UDF_ARGS *args, char *messag
     (void)message;
     initid->maybe_null = 0;
     initid->const_item = 0;
-    if (args->arg_count == 3) {
+    if (args->arg_count >= 3 && args->arg_count <= 5) {
         args->arg_type[0] = STRING_RESULT;
         args->arg_type[1] = INT_RESULT;
         args->arg_type[2] = STRING_RESULT;
+        if (args->arg_count > 3)
+            args->arg_type[3] = INT_RESULT;
+        if (args->arg_count > 4)
+            args->arg_type[4] = STRING_RESULT;
     }
     return 0;
 }

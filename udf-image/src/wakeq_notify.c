@@ -46,6 +46,8 @@ __attribute__((used)) static const char wakeq_build_id[] = "wakeq-build-id=" WAK
 
 #define MODE_UDP 0
 #define MODE_TCP 1
+/* Index of the optional fifth argument, which names the inserting statement. */
+#define ARG_STATEMENT 4
 
 /* "WQ1 " + kind + " " + key + "\n" */
 #define WAKEQ_MSG_MAX (4 + 1 + 1 + WAKEQ_KEY_MAX + 1)
@@ -72,8 +74,9 @@ struct target {
 };
 
 struct way {
-    uint64_t hash;    /* of target: skips most memcmp calls */
-    uint64_t sent_ns; /* 0 = free, or released after a failed send */
+    uint64_t hash;      /* of target: skips most memcmp calls */
+    uint64_t sent_ns;   /* 0 = free, or released after a failed send */
+    uint64_t statement; /* hash of the last call's statement argument; 0 = none */
     struct target target;
 };
 
@@ -151,9 +154,16 @@ static struct way *find_way(struct set *set, uint64_t hash, const struct target 
  * very target (compared in full, not by hash) can suppress a send: a target
  * that is not in its set takes the least recently sent way and sends, so
  * collisions and evictions cost an extra datagram, never a lost one.
+ *
+ * The window is WAKEQ_COALESCE_NS, or WAKEQ_STATEMENT_WINDOW_NS when this call
+ * names the same statement as the previous call for this target: the rows of
+ * one statement become visible together at its commit, so more datagrams
+ * during it would wake nobody sooner. Any other statement in between (another
+ * session's insert) brings the short window back, because its row commits on
+ * its own.
  * Returns the stamp to pass to coalesce_release, or 0 when suppressed.
  */
-static uint64_t coalesce_claim(const struct target *t)
+static uint64_t coalesce_claim(const struct target *t, uint64_t statement)
 {
     uint64_t hash = fnv1a(t, sizeof *t);
     struct set *set = &coalesce_table[hash & (COALESCE_SETS - 1)];
@@ -169,13 +179,16 @@ static uint64_t coalesce_claim(const struct target *t)
         w->hash = hash;
         w->target = *t;
         w->sent_ns = 0;
+        w->statement = 0;
     }
     /* Another thread may have stamped a later clock reading than ours while we waited for the lock. */
     uint64_t age = now > w->sent_ns ? now - w->sent_ns : 0;
-    if (age >= WAKEQ_COALESCE_NS) {
+    int same_statement = statement != 0 && w->statement == statement;
+    if (age >= (same_statement ? WAKEQ_STATEMENT_WINDOW_NS : WAKEQ_COALESCE_NS)) {
         w->sent_ns = now;
         stamp = now;
     }
+    w->statement = statement;
     pthread_mutex_unlock(&set->lock);
     return stamp;
 }
@@ -252,9 +265,9 @@ static size_t format_message(char kind, const struct target *t, char *out)
     return 7 + (size_t)t->key_len;
 }
 
-static long long send_udp(const struct target *t)
+static long long send_udp(const struct target *t, uint64_t statement)
 {
-    uint64_t stamp = coalesce_claim(t);
+    uint64_t stamp = coalesce_claim(t, statement);
     if (stamp == 0)
         return WAKEQ_COALESCED;
 
@@ -349,20 +362,28 @@ static long long send_tcp(const struct target *t)
     return rc;
 }
 
-/* Validates the row's arguments in a fixed order; the first problem found is the answer. */
-static long long parse_args(const UDF_ARGS *a, struct target *t, long long *mode)
+/*
+ * Validates the row's arguments in a fixed order; the first problem found is
+ * the answer. The optional statement argument only tunes coalescing: NULL
+ * there means "no statement", never an error that would cost a wake-up.
+ */
+static long long parse_args(const UDF_ARGS *a, struct target *t, long long *mode, uint64_t *statement)
 {
-    static const enum Item_result want[4] = { STRING_RESULT, INT_RESULT, STRING_RESULT, INT_RESULT };
-    if (a->arg_count != 3 && a->arg_count != 4)
+    static const enum Item_result want[5] = { STRING_RESULT, INT_RESULT, STRING_RESULT, INT_RESULT,
+                                              STRING_RESULT };
+    if (a->arg_count < 3 || a->arg_count > 5)
         return WAKEQ_E_ARGC;
     for (unsigned i = 0; i < a->arg_count; i++) {
         if (a->arg_type[i] != want[i])
             return WAKEQ_E_ARGC;
-        if (a->args[i] == NULL)
+        if (a->args[i] == NULL && i != ARG_STATEMENT)
             return WAKEQ_E_NULL;
     }
 
-    *mode = a->arg_count == 4 ? *(const long long *)a->args[3] : MODE_UDP;
+    *statement = 0;
+    if (a->arg_count > ARG_STATEMENT && a->args[ARG_STATEMENT] != NULL)
+        *statement = fnv1a(a->args[ARG_STATEMENT], a->lengths[ARG_STATEMENT]) | 1;
+    *mode = a->arg_count > 3 ? *(const long long *)a->args[3] : MODE_UDP;
     if (*mode != MODE_UDP && *mode != MODE_TCP)
         return WAKEQ_E_MODE;
 
@@ -394,12 +415,14 @@ WQ_EXPORT char WQ_FN_INIT(UDF_INIT *initid, UDF_ARGS *args, char *message)
     /* Constant arguments must not let the server evaluate us only once per statement. */
     initid->const_item = 0;
     initid->ptr = NULL;
-    if (args->arg_count == 3 || args->arg_count == 4) {
+    if (args->arg_count >= 3 && args->arg_count <= 5) {
         args->arg_type[0] = STRING_RESULT;
         args->arg_type[1] = INT_RESULT;
         args->arg_type[2] = STRING_RESULT;
-        if (args->arg_count == 4)
+        if (args->arg_count > 3)
             args->arg_type[3] = INT_RESULT;
+        if (args->arg_count > ARG_STATEMENT)
+            args->arg_type[ARG_STATEMENT] = STRING_RESULT;
     }
     return 0;
 }
@@ -416,8 +439,9 @@ WQ_EXPORT long long WQ_FN(UDF_INIT *initid, UDF_ARGS *args, char *is_null, char 
     *is_null = 0;
     struct target t;
     long long mode = MODE_UDP;
-    long long rc = parse_args(args, &t, &mode);
+    uint64_t statement;
+    long long rc = parse_args(args, &t, &mode, &statement);
     if (rc != WAKEQ_SENT)
         return rc;
-    return mode == MODE_TCP ? send_tcp(&t) : send_udp(&t);
+    return mode == MODE_TCP ? send_tcp(&t) : send_udp(&t, statement);
 }

@@ -9,7 +9,7 @@
 enum wakeq_rc {
     WAKEQ_SENT = 0,            /* the message left (UDP datagram queued, or TCP line written) */
     WAKEQ_COALESCED = 1,       /* UDP only: same target+key was sent less than one window ago */
-    WAKEQ_E_ARGC = -1,         /* not 3 or 4 arguments, or a type the server did not coerce */
+    WAKEQ_E_ARGC = -1,         /* not 3 to 5 arguments, or a type the server did not coerce */
     WAKEQ_E_NULL = -2,         /* an argument is SQL NULL */
     WAKEQ_E_KEY = -3,          /* tenant key empty, longer than 64, or outside [A-Za-z0-9_.-] */
     WAKEQ_E_PORT = -4,         /* port outside 1..65535 */
@@ -23,10 +23,20 @@ enum wakeq_rc {
 
 /*
  * A burst of UDP notifications for one (address, port, key) sends at most one
- * datagram per window; the first call of a window always sends at once. The
+ * datagram per window; the first call after a window always sends at once. The
  * worker only needs one wake-up per burst: it drains the queue once woken.
  */
-#define WAKEQ_COALESCE_NS (5u * 1000u * 1000u)
+#define WAKEQ_COALESCE_NS (5ull * 1000u * 1000u)
+
+/*
+ * Calls that pass the same fifth argument (the trigger passes
+ * CONCAT(CONNECTION_ID(), '/', NOW(6)): NOW() is the triggering statement's
+ * start time) one after another, for one target, are one statement: a
+ * multi-row INSERT or INSERT ... SELECT. Its rows commit together, so it sends
+ * at most one datagram per this longer window (a 10,000-row INSERT sends one
+ * or two). Calls of any other statement in between use WAKEQ_COALESCE_NS.
+ */
+#define WAKEQ_STATEMENT_WINDOW_NS (100ull * 1000u * 1000u)
 
 /* Bound on connect+send for the TCP sweep, so an unanswering target cannot stall the caller. */
 #define WAKEQ_TCP_TIMEOUT_MS 200

@@ -149,6 +149,12 @@ static long long notify(const char *host, long long port, const char *key)
     return call_udf(3, a);
 }
 
+static long long notify_statement(const char *host, long long port, const char *key, const char *statement)
+{
+    struct arg a[] = { S(host), N(port), S(key), N(0), statement ? S(statement) : NUL(STRING_RESULT) };
+    return call_udf(5, a);
+}
+
 static long long notify_mode(const char *host, long long port, const char *key, long long mode)
 {
     struct arg a[] = { S(host), N(port), S(key), N(mode) };
@@ -380,7 +386,7 @@ static void test_bad_arguments(void)
     const struct bad_case cases[] = {
         { "no arguments", 0, { { 0 } }, WAKEQ_E_ARGC },
         { "two arguments", 2, { S("127.0.0.1"), N(1) }, WAKEQ_E_ARGC },
-        { "five arguments", 5, { S("127.0.0.1"), N(1), S("k"), N(0), N(0) }, WAKEQ_E_ARGC },
+        { "six arguments", 6, { S("127.0.0.1"), N(1), S("k"), N(0), S("s"), N(0) }, WAKEQ_E_ARGC },
         { "NULL host", 3, { NUL(STRING_RESULT), N(1), S("k") }, WAKEQ_E_NULL },
         { "NULL port", 3, { S("127.0.0.1"), NUL(INT_RESULT), S("k") }, WAKEQ_E_NULL },
         { "NULL key", 3, { S("127.0.0.1"), N(1), NUL(STRING_RESULT) }, WAKEQ_E_NULL },
@@ -513,6 +519,47 @@ static void test_coalescing(void)
     CHECK(received + others == total, "received %d of %d distinct-key datagrams", others, total);
     close(fd);
     printf("ok coalescing never suppresses other keys or targets (%d distinct keys)\n", total);
+}
+
+/* ---- one statement's rows ---- */
+
+static void test_statement_coalescing(void)
+{
+    int others;
+    int port;
+    int fd = udp_listener(AF_INET, &port);
+
+    /* A 250 ms statement: one datagram per 100 ms window, not one per 5 ms. */
+    int sent = 0;
+    uint64_t t0 = now_ns();
+    while (now_ns() - t0 < 250000000u) {
+        sent += notify_statement("127.0.0.1", port, "stmt", "7/2026-12-01 03:00:00.000001") == WAKEQ_SENT;
+        sleep_ms(1);
+    }
+    uint64_t elapsed = now_ns() - t0;
+    int got = drain(fd, "WQ1 I stmt\n", 100, &others);
+    CHECK(got == sent && others == 0, "received %d (%d others), %d reported sent", got, others, sent);
+    CHECK(sent >= 1 && (uint64_t)sent <= elapsed / WAKEQ_STATEMENT_WINDOW_NS + 1,
+          "one statement over %.0f ms sent %d datagrams", (double)elapsed / 1e6, sent);
+    printf("ok one statement calling for %.0f ms -> %d datagrams\n", (double)elapsed / 1e6, sent);
+
+    /* Another statement in between is judged by the short window: its row commits on its own. */
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(notify_statement("127.0.0.1", port, "stmt", "7/a") == WAKEQ_SENT, "first row of statement a sends");
+    CHECK(notify_statement("127.0.0.1", port, "stmt", "7/a") == WAKEQ_COALESCED, "second row of a coalesces");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(notify_statement("127.0.0.1", port, "stmt", "7/a") == WAKEQ_COALESCED, "a, 6 ms on: within its window");
+    CHECK(notify_statement("127.0.0.1", port, "stmt", "8/b") == WAKEQ_SENT, "statement b, 6 ms on: sends");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(notify_statement("127.0.0.1", port, "stmt", "7/a") == WAKEQ_SENT, "a after b: short window again");
+    /* No statement, or a NULL one: the short window, and never an error that costs the wake-up. */
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(notify_statement("127.0.0.1", port, "stmt", NULL) == WAKEQ_SENT, "NULL statement sends");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(notify_statement("127.0.0.1", port, "stmt", NULL) == WAKEQ_SENT, "NULL statements are not one statement");
+    drain(fd, "", 50, &others);
+    close(fd);
+    printf("ok another statement in between gets the short window; a NULL statement still sends\n");
 }
 
 /* ---- many sessions at once ---- */
@@ -732,6 +779,7 @@ int main(int argc, char **argv)
             test_bad_arguments();
             test_tcp_blackhole();
             test_coalescing();
+            test_statement_coalescing();
             test_threads();
             test_unload_closes_sockets(argv[1], argv[2]);
         }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code BEFORE INSERT} trigger that sends a UDP wake-up (mode 0) for every row. Target and key are written
+ * The {@code BEFORE INSERT} trigger that sends a UDP wake-up (mode 0) for every row (the function coalesces them). Target and key are written
  * into the body as literals: they were validated as an IP literal and {@code [A-Za-z0-9_.-]}, so they cannot
  * leave the quotes.
  */
@@ -17,8 +17,10 @@ final class TriggerSql {
               FROM information_schema.TRIGGERS
              WHERE TRIGGER_SCHEMA = ? AND TRIGGER_NAME = ?""";
 
+    // The fifth argument names the inserting statement (NOW() is the triggering statement's start time), so the
+    // function sends one datagram per 100 ms for a multi-row INSERT instead of one per 5 ms (udf-image/README.md).
     static final String BODY = """
-            BEGIN %sDO %s('%s', %d, '%s', 0); END""";
+            BEGIN %sDO %s('%s', %d, '%s', 0, CONCAT(CONNECTION_ID(), '/', NOW(6))); END""";
 
     static final String CREATE = """
             CREATE TRIGGER %s.%s BEFORE INSERT ON %s.%s FOR EACH ROW

@@ -76,7 +76,8 @@ class NotifyFunctionOnServerTest {
         ensureFunction(db);
         try (Connection c = db.rootConnection()) {
             assertThat(call(c, "'127.0.0.1', 9")).as("too few arguments").isEqualTo(-1);
-            assertThat(call(c, "'127.0.0.1', 9, 'k', 0, 5")).as("too many arguments").isEqualTo(-1);
+            assertThat(call(c, "'127.0.0.1', 9, 'k', 0, 's', 5")).as("too many arguments").isEqualTo(-1);
+            assertThat(call(c, "'127.0.0.1', 9, 'k', 0, NULL")).as("NULL statement still sends").isIn(0, 1);
             assertThat(call(c, "NULL, 9, 'k'")).as("NULL host").isEqualTo(-2);
             assertThat(call(c, "'127.0.0.1', NULL, 'k'")).as("NULL port").isEqualTo(-2);
             assertThat(call(c, "'127.0.0.1', 9, NULL")).as("NULL key").isEqualTo(-2);
@@ -115,7 +116,7 @@ class NotifyFunctionOnServerTest {
         }
     }
 
-    /** A 10,000-row INSERT is one burst: coalescing sends a handful of datagrams, not 10,000. */
+    /** A 10,000-row INSERT is one statement: coalescing sends one or a few datagrams, not 10,000. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.wakeq.testbed.TestDatabases#all")
     void multiRowInsertIsCoalesced(DbServer db) throws Exception {
@@ -123,8 +124,9 @@ class NotifyFunctionOnServerTest {
         TestSchema schema = db.newSchema("udf_burst");
         try (DatagramSocket listener = udpListener(); Connection c = schema.root(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE q (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+            // As the installer writes it: the fifth argument names the statement.
             s.execute("CREATE TRIGGER wake BEFORE INSERT ON q FOR EACH ROW DO " + FN + "('127.0.0.1', "
-                    + listener.getLocalPort() + ", 'burst', 0)");
+                    + listener.getLocalPort() + ", 'burst', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)))");
             StringBuilder sql = new StringBuilder("INSERT INTO q (v) VALUES (0)");
             for (int i = 1; i < 10_000; i++) {
                 sql.append(",(").append(i).append(')');
@@ -143,9 +145,8 @@ class NotifyFunctionOnServerTest {
                 // No more datagrams.
             }
             System.out.printf("%s: 10,000-row INSERT took %d ms and sent %d datagram(s)%n", db, insertMillis, datagrams);
-            // One per 5 ms window at most: the bound grows with how long the insert ran.
-            assertThat(datagrams).isBetween(1, (int) (insertMillis / 5) + 2);
-            assertThat(datagrams).isLessThan(10_000 / 10);
+            // One per 100 ms statement window at most: the bound grows with how long the insert ran.
+            assertThat(datagrams).isBetween(1, (int) (insertMillis / 100) + 2);
         }
     }
 
