@@ -53,7 +53,8 @@ final class TenantPoller {
         long now = System.nanoTime();
         this.activeUntil = now;
         this.pacer = new PollPacer(ctx.config().minPollInterval().toNanos(),
-                ctx.config().maxPollInterval().toNanos(), now);
+                ctx.config().maxPollInterval().toNanos(), ctx.config().commitPollInterval().toNanos(),
+                ctx.config().commitWindow().toNanos(), now);
     }
 
     TenantConfig tenant() {
@@ -74,7 +75,7 @@ final class TenantPoller {
             if (kind == WakeMessage.Kind.INSERT && arrivalNanos + idleNanos - activeUntil > 0) {
                 activeUntil = arrivalNanos + idleNanos;
             }
-            requestPoll();
+            requestPoll(arrivalNanos);
         } finally {
             lock.unlock();
         }
@@ -85,16 +86,16 @@ final class TenantPoller {
         lock.lock();
         try {
             if (!retiring) {
-                requestPoll();
+                requestPoll(System.nanoTime());
             }
         } finally {
             lock.unlock();
         }
     }
 
-    private void requestPoll() {
+    private void requestPoll(long now) {
         pollRequested = true;
-        pacer.wake();
+        pacer.wake(now);
         if (!running) {
             running = true;
             ctx.pollerThreads().execute(this::run);

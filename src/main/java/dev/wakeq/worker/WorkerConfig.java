@@ -17,6 +17,9 @@ import java.util.UUID;
  * @param idleTimeout        an active poller stops after the queue has been empty this long
  * @param minPollInterval    the least time between two claim queries of one tenant (unless the last found jobs)
  * @param maxPollInterval    the longest wait between claim queries while a poller is active
+ * @param commitPollInterval after a wake-up, the wait before the first claim query and between queries until the
+ *                           row shows: the trigger fires before its transaction commits
+ * @param commitWindow       how long after a wake-up the poller keeps that quick interval
  * @param batchSize          jobs claimed per query, and the most one tenant has in flight
  * @param handlerThreads     jobs handled at once, across all tenants
  * @param lease              how long a claim is valid; a job still claimed after it can be claimed again
@@ -32,7 +35,7 @@ import java.util.UUID;
  */
 public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, Duration configCheckInterval,
                            Duration idleTimeout, Duration minPollInterval, Duration maxPollInterval,
-                           int batchSize, int handlerThreads, Duration lease, int maxAttempts,
+                           Duration commitPollInterval, Duration commitWindow, int batchSize, int handlerThreads, Duration lease, int maxAttempts,
                            Duration retryBackoff, Duration maxRetryBackoff, Duration shutdownGrace,
                            Duration tcpReadTimeout, int maxTcpConnections, Duration connectTimeout,
                            Duration socketTimeout, String workerId) {
@@ -50,6 +53,10 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         }
         if (minPollInterval.compareTo(maxPollInterval) > 0 || minPollInterval.isNegative()) {
             throw new IllegalArgumentException("need 0 <= minPollInterval <= maxPollInterval");
+        }
+        if (commitPollInterval.isNegative() || commitPollInterval.compareTo(minPollInterval) > 0
+                || commitWindow.isNegative()) {
+            throw new IllegalArgumentException("need 0 <= commitPollInterval <= minPollInterval, 0 <= commitWindow");
         }
         // claimed_by is VARCHAR(128): leave room for ':' and the claim counter.
         if (workerId.isEmpty() || workerId.length() > 100) {
@@ -75,6 +82,8 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         private Duration idleTimeout = Duration.ofSeconds(10);
         private Duration minPollInterval = Duration.ofMillis(5);
         private Duration maxPollInterval = Duration.ofSeconds(1);
+        private Duration commitPollInterval = Duration.ofMillis(1);
+        private Duration commitWindow = Duration.ofMillis(10);
         private int batchSize = 10;
         private int handlerThreads = 16;
         private Duration lease = Duration.ofSeconds(60);
@@ -99,6 +108,8 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
             idleTimeout = c.idleTimeout;
             minPollInterval = c.minPollInterval;
             maxPollInterval = c.maxPollInterval;
+            commitPollInterval = c.commitPollInterval;
+            commitWindow = c.commitWindow;
             batchSize = c.batchSize;
             handlerThreads = c.handlerThreads;
             lease = c.lease;
@@ -120,6 +131,8 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder minPollInterval(Duration v) { minPollInterval = v; return this; }
         public Builder maxPollInterval(Duration v) { maxPollInterval = v; return this; }
+        public Builder commitPollInterval(Duration v) { commitPollInterval = v; return this; }
+        public Builder commitWindow(Duration v) { commitWindow = v; return this; }
         public Builder batchSize(int v) { batchSize = v; return this; }
         public Builder handlerThreads(int v) { handlerThreads = v; return this; }
         public Builder lease(Duration v) { lease = v; return this; }
@@ -135,9 +148,9 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, tenantsFile, configCheckInterval, idleTimeout,
-                    minPollInterval, maxPollInterval, batchSize, handlerThreads, lease, maxAttempts, retryBackoff,
-                    maxRetryBackoff, shutdownGrace, tcpReadTimeout, maxTcpConnections, connectTimeout,
-                    socketTimeout, workerId);
+                    minPollInterval, maxPollInterval, commitPollInterval, commitWindow, batchSize, handlerThreads,
+                    lease, maxAttempts, retryBackoff, maxRetryBackoff, shutdownGrace, tcpReadTimeout,
+                    maxTcpConnections, connectTimeout, socketTimeout, workerId);
         }
 
         private static String defaultWorkerId() {
