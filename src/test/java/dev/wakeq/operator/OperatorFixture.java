@@ -60,6 +60,12 @@ public final class OperatorFixture {
     }
 
     public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName) {
+        return tenant(name, pool, db, schema, secretName, null);
+    }
+
+    /** A tenant whose workers log in with {@code workerSecretName} (null: the operator's credentials). */
+    public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName,
+                              String workerSecretName) {
         QueueTenant tenant = new QueueTenant();
         tenant.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         QueueTenantSpec spec = new QueueTenantSpec();
@@ -70,6 +76,11 @@ public final class OperatorFixture {
         CredentialsReference ref = new CredentialsReference();
         ref.setSecretName(secretName);
         database.setCredentials(ref);
+        if (workerSecretName != null) {
+            CredentialsReference worker = new CredentialsReference();
+            worker.setSecretName(workerSecretName);
+            database.setWorkerCredentials(worker);
+        }
         spec.setDatabase(database);
         PoolReference poolRef = new PoolReference();
         poolRef.setName(pool);
