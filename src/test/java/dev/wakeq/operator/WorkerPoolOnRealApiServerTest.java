@@ -9,6 +9,7 @@ import dev.wakeq.testbed.kube.RequiresKubeApiServer;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -95,6 +96,30 @@ class WorkerPoolOnRealApiServerTest {
         await().atMost(WAIT).until(() -> {
             Service s = service(f);
             return s != null && !s.getMetadata().getUid().equals(uid);
+        });
+    }
+
+    @Test
+    void poolGetsADisruptionBudgetInTheVersionTheServerServes() {
+        OperatorFixture f = new OperatorFixture(client, "wp-pdb");
+        WorkerPool pool = f.pool("pool", "127.0.0.1", 18693);
+        // kube-apiserver 1.20 predates policy/v1: the operator must fall back, not fail the pool.
+        assertThat(client.supports("policy/v1", "PodDisruptionBudget")).isFalse();
+
+        PodDisruptionBudget pdb = await().atMost(WAIT).until(() -> client.resources(PodDisruptionBudget.class)
+                .inNamespace(f.namespace).withName("pool-worker").get(), java.util.Objects::nonNull);
+        assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(pool.getMetadata().getUid()));
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        Deployment d = await().atMost(WAIT).until(() -> deployment(f), java.util.Objects::nonNull);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+
+        String uid = pdb.getMetadata().getUid();
+        client.resources(PodDisruptionBudget.class).inNamespace(f.namespace).withName("pool-worker").delete();
+        await().atMost(WAIT).until(() -> {
+            PodDisruptionBudget again = client.resources(PodDisruptionBudget.class).inNamespace(f.namespace)
+                    .withName("pool-worker").get();
+            return again != null && !again.getMetadata().getUid().equals(uid);
         });
     }
 

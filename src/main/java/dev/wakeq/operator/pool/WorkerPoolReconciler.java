@@ -14,10 +14,15 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import java.time.Clock;
 import java.util.Objects;
 
-/** Keeps a pool's Deployment and wake Service as the spec says, and reports them in status. */
+/** Keeps a pool's Deployment, wake Service and disruption budget as the spec says, and reports them in status. */
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = WorkerDeploymentDependent.class),
-        @Dependent(name = "wake-service", type = WakeServiceDependent.class)
+        @Dependent(name = "wake-service", type = WakeServiceDependent.class),
+        // Exactly one of the two budgets is active, by what the API server serves.
+        @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class,
+                activationCondition = PolicyApi.ServesV1.class),
+        @Dependent(name = "disruption-budget-v1beta1", type = DisruptionBudgetV1beta1Dependent.class,
+                activationCondition = PolicyApi.ServesOnlyV1beta1.class)
 })
 @ControllerConfiguration(name = "workerpool")
 public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
