@@ -54,6 +54,11 @@ class WorkerPoolOnRealApiServerTest {
                 .map(c -> "False".equals(c.getStatus()) && "NoReadyWorker".equals(c.getReason())).orElse(false));
         assertThat(f.client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get()
                 .getStatus().getSelector()).contains("app.kubernetes.io/instance=pool");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(f.hasEvent("WorkerPool", "pool", "Normal", "Created", "Deployment pool-worker")).isTrue();
+            assertThat(f.hasEvent("WorkerPool", "pool", "Normal", "Created", "Service pool-wake")).isTrue();
+            assertThat(f.hasEvent("WorkerPool", "pool", "Warning", "NoReadyWorker", "Ready is False")).isTrue();
+        });
     }
 
     @Test
@@ -73,6 +78,7 @@ class WorkerPoolOnRealApiServerTest {
         WorkerPool pool = f.client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get();
         assertThat(pool.getStatus().getReadyReplicas()).isEqualTo(1);
         assertThat(pool.getStatus().getObservedGeneration()).isEqualTo(pool.getMetadata().getGeneration());
+        await().atMost(WAIT).until(() -> f.hasEvent("WorkerPool", "pool", "Normal", "PoolReady", "Ready is True"));
     }
 
     @Test
@@ -90,6 +96,10 @@ class WorkerPoolOnRealApiServerTest {
                 .getImage().equals("ghcr.io/wakeq/wakeq-operator:next"));
         // Same Deployment object, updated in place: the Deployment controller rolls pods with maxUnavailable 0.
         assertThat(deployment(f).getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        await().atMost(WAIT).until(() -> f.hasEvent("WorkerPool", "pool", "Normal", "Updated", "Deployment pool-worker"));
+        // Only the image changed: nothing else is reported as updated, and the Deployment only once.
+        assertThat(f.events("WorkerPool", "pool")).filteredOn(e -> "Updated".equals(e.getReason()))
+                .extracting(e -> e.getMessage()).containsExactly("updated Deployment pool-worker to match the pool's spec");
 
         String uid = service(f).getMetadata().getUid();
         client.services().inNamespace(f.namespace).withName("pool-wake").delete();
@@ -97,6 +107,8 @@ class WorkerPoolOnRealApiServerTest {
             Service s = service(f);
             return s != null && !s.getMetadata().getUid().equals(uid);
         });
+        await().atMost(WAIT).until(() -> f.events("WorkerPool", "pool").stream()
+                .filter(e -> "Created".equals(e.getReason()) && e.getMessage().contains("Service pool-wake")).count() == 2);
     }
 
     @Test

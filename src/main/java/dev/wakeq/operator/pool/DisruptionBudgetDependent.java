@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
@@ -19,7 +18,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * A fixed value also means scaling never rewrites the budget.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
-public class DisruptionBudgetDependent extends CRUDKubernetesDependentResource<PodDisruptionBudget, WorkerPool> {
+public class DisruptionBudgetDependent extends PoolDependent<PodDisruptionBudget> {
 
     public DisruptionBudgetDependent() {
         super(PodDisruptionBudget.class);

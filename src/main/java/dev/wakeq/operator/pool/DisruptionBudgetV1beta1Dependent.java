@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
@@ -14,7 +13,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * converted: the two cannot drift apart.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
-public class DisruptionBudgetV1beta1Dependent extends CRUDKubernetesDependentResource<PodDisruptionBudget, WorkerPool> {
+public class DisruptionBudgetV1beta1Dependent extends PoolDependent<PodDisruptionBudget> {
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 

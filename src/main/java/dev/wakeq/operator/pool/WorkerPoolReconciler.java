@@ -3,6 +3,7 @@ package dev.wakeq.operator.pool;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolStatus;
 import dev.wakeq.operator.status.Conditions;
+import dev.wakeq.operator.status.OperatorEvents;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -44,6 +45,8 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         if (pool.getStatus() != null && sameStatus(pool.getStatus(), next)) {
             return UpdateControl.noUpdate();
         }
+        new OperatorEvents(context.getClient()).readyChanged(pool,
+                pool.getStatus() == null ? null : pool.getStatus().getConditions(), next.getConditions());
         // Send status only: on server-side apply a status patch would otherwise claim the spec fields it carries.
         WorkerPool patch = new WorkerPool();
         patch.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())
