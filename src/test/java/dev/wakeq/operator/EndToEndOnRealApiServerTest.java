@@ -3,6 +3,7 @@ package dev.wakeq.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestDatabases;
 import dev.wakeq.testbed.TestSchema;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The whole path with no cluster: a WorkerPool and a QueueTenant applied to the real API server, the operator
  * installing into a real database, {@link FakeKubelet} running the pool's Deployment as an in-process worker
- * configured from the pool's tenants Secret, and a row INSERTed into the tenant's queue handled and deleted.
+ * configured from the pool's tenants Secret, and a row INSERTed into the tenant's queue handled and deleted;
+ * then the tenant deleted and gone from the running worker.
  */
 @QuarkusTest
 @RequiresKubeApiServer
@@ -95,6 +97,11 @@ class EndToEndOnRealApiServerTest {
             });
             assertThat(OperatorFixture.rows(schema, "_queue_dead")).isZero();
             System.out.printf("end-to-end on %s: insert to handled and deleted within %d ms%n", db.name(), millis);
+
+            // Deleting the tenant deregisters it: the Secret changes and the running worker drops it.
+            client.resources(QueueTenant.class).inNamespace(f.namespace).withName("t1").delete();
+            await().atMost(WAIT).until(() -> f.get("t1") == null && !kubelet.serves(tenant));
+            assertThat(OperatorFixture.triggerBody(schema, "wakeq_wake___queue")).isEmpty();
         }
     }
 
