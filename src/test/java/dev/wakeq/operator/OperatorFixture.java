@@ -13,6 +13,7 @@ import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestDatabases;
 import dev.wakeq.testbed.TestSchema;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -23,6 +24,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -60,6 +63,12 @@ public final class OperatorFixture {
     }
 
     public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName) {
+        return tenant(name, pool, db, schema, secretName, null);
+    }
+
+    /** A tenant whose workers log in with {@code workerSecretName} (null: the operator's credentials). */
+    public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName,
+                              String workerSecretName) {
         QueueTenant tenant = new QueueTenant();
         tenant.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         QueueTenantSpec spec = new QueueTenantSpec();
@@ -70,6 +79,11 @@ public final class OperatorFixture {
         CredentialsReference ref = new CredentialsReference();
         ref.setSecretName(secretName);
         database.setCredentials(ref);
+        if (workerSecretName != null) {
+            CredentialsReference worker = new CredentialsReference();
+            worker.setSecretName(workerSecretName);
+            database.setWorkerCredentials(worker);
+        }
         spec.setDatabase(database);
         PoolReference poolRef = new PoolReference();
         poolRef.setName(pool);
@@ -98,6 +112,19 @@ public final class OperatorFixture {
             return Optional.empty();
         }
         return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    /** The Events recorded on one object of this namespace, oldest first. */
+    public List<Event> events(String kind, String name) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> kind.equals(e.getInvolvedObject().getKind()) && name.equals(e.getInvolvedObject().getName()))
+                .sorted(Comparator.comparing(e -> e.getMetadata().getName())).toList();
+    }
+
+    /** Whether an Event of that type and reason was recorded on the object, its message containing {@code text}. */
+    public boolean hasEvent(String kind, String name, String type, String reason, String text) {
+        return events(kind, name).stream().anyMatch(e -> type.equals(e.getType()) && reason.equals(e.getReason())
+                && e.getMessage().contains(text));
     }
 
     public boolean conditionIs(String tenant, String type, String status, String reason) {

@@ -78,6 +78,7 @@ class QueueTenantOnRealApiServerTest {
         // The key and the password are in the Secret only: never in status.
         assertThat(client.getKubernetesSerialization().asJson(t.getStatus()))
                 .doesNotContain(file.tenants().get(0).key()).doesNotContain(DbServer.OPERATOR_PASSWORD);
+        await().atMost(WAIT).until(() -> f.hasEvent("QueueTenant", "t1", "Normal", "Installed", "Ready is True"));
     }
 
     @Test
@@ -168,6 +169,23 @@ class QueueTenantOnRealApiServerTest {
         }
         assertThat(f.condition("missing-library", "FunctionInstalled").orElseThrow().getMessage())
                 .contains("libwakeq_notify_v999.so");
+
+        // Each failure is an Event too, once per change, with the same reason and no credentials.
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(f.hasEvent("QueueTenant", "bad-credentials", "Warning", "AuthenticationFailed", "Ready is False"))
+                    .isTrue();
+            assertThat(f.hasEvent("QueueTenant", "missing-table", "Warning", "QueueTableMissing", "TriggerInstalled"))
+                    .isTrue();
+            assertThat(f.hasEvent("QueueTenant", "healthy", "Normal", "Installed", "Ready is True")).isTrue();
+        });
+        for (String t : new String[] {"bad-credentials", "missing-table", "missing-library", "missing-secret"}) {
+            assertThat(f.events("QueueTenant", t)).allSatisfy(e -> assertThat(e.getMessage())
+                    .doesNotContain("wrong-password").doesNotContain(DbServer.OPERATOR_PASSWORD));
+        }
+        // Retries every 2 s (test profile) repeat the same failure: that is no new event.
+        int before = f.events("QueueTenant", "bad-credentials").size();
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                .until(() -> f.events("QueueTenant", "bad-credentials").size() == before);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.wakeq.testbed.kube.RequiresKubeApiServer;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,6 +54,11 @@ class WorkerPoolOnRealApiServerTest {
                 .map(c -> "False".equals(c.getStatus()) && "NoReadyWorker".equals(c.getReason())).orElse(false));
         assertThat(f.client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get()
                 .getStatus().getSelector()).contains("app.kubernetes.io/instance=pool");
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(f.hasEvent("WorkerPool", "pool", "Normal", "Created", "Deployment pool-worker")).isTrue();
+            assertThat(f.hasEvent("WorkerPool", "pool", "Normal", "Created", "Service pool-wake")).isTrue();
+            assertThat(f.hasEvent("WorkerPool", "pool", "Warning", "NoReadyWorker", "Ready is False")).isTrue();
+        });
     }
 
     @Test
@@ -72,6 +78,7 @@ class WorkerPoolOnRealApiServerTest {
         WorkerPool pool = f.client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool").get();
         assertThat(pool.getStatus().getReadyReplicas()).isEqualTo(1);
         assertThat(pool.getStatus().getObservedGeneration()).isEqualTo(pool.getMetadata().getGeneration());
+        await().atMost(WAIT).until(() -> f.hasEvent("WorkerPool", "pool", "Normal", "PoolReady", "Ready is True"));
     }
 
     @Test
@@ -89,12 +96,42 @@ class WorkerPoolOnRealApiServerTest {
                 .getImage().equals("ghcr.io/wakeq/wakeq-operator:next"));
         // Same Deployment object, updated in place: the Deployment controller rolls pods with maxUnavailable 0.
         assertThat(deployment(f).getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        await().atMost(WAIT).until(() -> f.hasEvent("WorkerPool", "pool", "Normal", "Updated", "Deployment pool-worker"));
+        // Only the image changed: nothing else is reported as updated, and the Deployment only once.
+        assertThat(f.events("WorkerPool", "pool")).filteredOn(e -> "Updated".equals(e.getReason()))
+                .extracting(e -> e.getMessage()).containsExactly("updated Deployment pool-worker to match the pool's spec");
 
         String uid = service(f).getMetadata().getUid();
         client.services().inNamespace(f.namespace).withName("pool-wake").delete();
         await().atMost(WAIT).until(() -> {
             Service s = service(f);
             return s != null && !s.getMetadata().getUid().equals(uid);
+        });
+        await().atMost(WAIT).until(() -> f.events("WorkerPool", "pool").stream()
+                .filter(e -> "Created".equals(e.getReason()) && e.getMessage().contains("Service pool-wake")).count() == 2);
+    }
+
+    @Test
+    void poolGetsADisruptionBudgetInTheVersionTheServerServes() {
+        OperatorFixture f = new OperatorFixture(client, "wp-pdb");
+        WorkerPool pool = f.pool("pool", "127.0.0.1", 18693);
+        // kube-apiserver 1.20 predates policy/v1: the operator must fall back, not fail the pool.
+        assertThat(client.supports("policy/v1", "PodDisruptionBudget")).isFalse();
+
+        PodDisruptionBudget pdb = await().atMost(WAIT).until(() -> client.resources(PodDisruptionBudget.class)
+                .inNamespace(f.namespace).withName("pool-worker").get(), java.util.Objects::nonNull);
+        assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(pool.getMetadata().getUid()));
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        Deployment d = await().atMost(WAIT).until(() -> deployment(f), java.util.Objects::nonNull);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+
+        String uid = pdb.getMetadata().getUid();
+        client.resources(PodDisruptionBudget.class).inNamespace(f.namespace).withName("pool-worker").delete();
+        await().atMost(WAIT).until(() -> {
+            PodDisruptionBudget again = client.resources(PodDisruptionBudget.class).inNamespace(f.namespace)
+                    .withName("pool-worker").get();
+            return again != null && !again.getMetadata().getUid().equals(uid);
         });
     }
 

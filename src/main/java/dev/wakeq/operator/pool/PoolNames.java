@@ -26,6 +26,11 @@ public record PoolNames(String pool, String namespace) {
         return pool + "-wake";
     }
 
+    /** The PodDisruptionBudget that keeps node drains from taking the last ready worker. */
+    public String disruptionBudget() {
+        return pool + "-worker";
+    }
+
     /** The Secret holding the pool's tenant configuration file (written by QueueTenant reconciles). */
     public String tenantsSecret() {
         return pool + "-tenants";

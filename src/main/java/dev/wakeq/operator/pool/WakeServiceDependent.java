@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.BooleanWithUndefined;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
@@ -17,7 +16,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  */
 @KubernetesDependent(useSSA = BooleanWithUndefined.FALSE,
         informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
-public class WakeServiceDependent extends CRUDKubernetesDependentResource<Service, WorkerPool> {
+public class WakeServiceDependent extends PoolDependent<Service> {
 
     public WakeServiceDependent() {
         super(Service.class);

@@ -10,14 +10,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The pool's worker Deployment. A pure function of the WorkerPool: no lookups, no randomness. */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
-public class WorkerDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, WorkerPool> {
+public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
 
     public static final String TENANTS_MOUNT = "/etc/wakeq/tenants";
     public static final String TENANTS_FILE = "tenants.json";

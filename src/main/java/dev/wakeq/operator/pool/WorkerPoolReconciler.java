@@ -3,6 +3,7 @@ package dev.wakeq.operator.pool;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolStatus;
 import dev.wakeq.operator.status.Conditions;
+import dev.wakeq.operator.status.OperatorEvents;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -14,10 +15,15 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import java.time.Clock;
 import java.util.Objects;
 
-/** Keeps a pool's Deployment and wake Service as the spec says, and reports them in status. */
+/** Keeps a pool's Deployment, wake Service and disruption budget as the spec says, and reports them in status. */
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = WorkerDeploymentDependent.class),
-        @Dependent(name = "wake-service", type = WakeServiceDependent.class)
+        @Dependent(name = "wake-service", type = WakeServiceDependent.class),
+        // Exactly one of the two budgets is active, by what the API server serves.
+        @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class,
+                activationCondition = PolicyApi.ServesV1.class),
+        @Dependent(name = "disruption-budget-v1beta1", type = DisruptionBudgetV1beta1Dependent.class,
+                activationCondition = PolicyApi.ServesOnlyV1beta1.class)
 })
 @ControllerConfiguration(name = "workerpool")
 public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
@@ -39,6 +45,8 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         if (pool.getStatus() != null && sameStatus(pool.getStatus(), next)) {
             return UpdateControl.noUpdate();
         }
+        new OperatorEvents(context.getClient()).readyChanged(pool,
+                pool.getStatus() == null ? null : pool.getStatus().getConditions(), next.getConditions());
         // Send status only: on server-side apply a status patch would otherwise claim the spec fields it carries.
         WorkerPool patch = new WorkerPool();
         patch.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())

@@ -9,6 +9,7 @@ import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.operator.crd.QueueTenantStatus;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.status.Conditions;
+import dev.wakeq.operator.status.OperatorEvents;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -62,6 +63,8 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         conditions.set(TenantStatusBuilder.READY, ready, ready ? "Installed" : summary.reason(),
                 ready ? "wake-ups flow to " + status.getWakeTarget() : summary.message());
         status.setConditions(conditions.build());
+        new OperatorEvents(client).readyChanged(tenant, old == null ? null : old.getConditions(),
+                status.getConditions());
 
         UpdateControl<QueueTenant> control = sameStatus(old, status) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(statusPatch(tenant, status));

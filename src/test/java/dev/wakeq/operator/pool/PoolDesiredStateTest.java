@@ -49,6 +49,21 @@ class PoolDesiredStateTest {
     }
 
     @Test
+    void disruptionBudgetCoversTheWorkersAndLetsOneGoAtATimeInBothApiVersions() {
+        Deployment d = WorkerDeploymentDependent.desired(pool("p"));
+        var v1 = DisruptionBudgetDependent.desired(pool("p"));
+        assertThat(v1.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(v1.getSpec().getMinAvailable()).isNull();
+        assertThat(v1.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector());
+
+        var v1beta1 = DisruptionBudgetV1beta1Dependent.desired(pool("p"));
+        assertThat(v1beta1.getApiVersion()).isEqualTo("policy/v1beta1");
+        assertThat(v1beta1.getMetadata()).isEqualTo(v1.getMetadata());
+        assertThat(v1beta1.getSpec().getMaxUnavailable()).isEqualTo(v1.getSpec().getMaxUnavailable());
+        assertThat(v1beta1.getSpec().getSelector()).isEqualTo(v1.getSpec().getSelector());
+    }
+
+    @Test
     void desiredIsDeterministic() {
         assertThat(WorkerDeploymentDependent.desired(pool("p"))).isEqualTo(WorkerDeploymentDependent.desired(pool("p")));
         assertThat(WakeServiceDependent.desired(pool("p"))).isEqualTo(WakeServiceDependent.desired(pool("p")));

@@ -1,0 +1,121 @@
+package dev.wakeq.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.wakeq.operator.crd.QueueTenant;
+import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestDatabases;
+import dev.wakeq.testbed.TestSchema;
+import dev.wakeq.testbed.kube.FakeKubelet;
+import dev.wakeq.testbed.kube.OperatorTestResource;
+import dev.wakeq.testbed.kube.RequiresKubeApiServer;
+import dev.wakeq.worker.Job;
+import dev.wakeq.worker.JobHandler;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path with no cluster: a WorkerPool and a QueueTenant applied to the real API server, the operator
+ * installing into a real database, {@link FakeKubelet} running the pool's Deployment as an in-process worker
+ * configured from the pool's tenants Secret, and a row INSERTed into the tenant's queue handled and deleted;
+ * then the tenant deleted and gone from the running worker.
+ */
+@QuarkusTest
+@RequiresKubeApiServer
+@QuarkusTestResource(value = OperatorTestResource.class, restrictToAnnotatedClass = true)
+class EndToEndOnRealApiServerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    KubernetesClient client;
+
+    @Test
+    void anInsertIsHandledAndDeletedOnMariaDb() throws Exception {
+        insertReachesTheWorker(TestDatabases.mariadb(), "127.0.0.31");
+    }
+
+    @Test
+    void anInsertIsHandledAndDeletedOnMySql8() throws Exception {
+        insertReachesTheWorker(TestDatabases.mysql8(), "127.0.0.32");
+    }
+
+    private void insertReachesTheWorker(DbServer db, String podAddress) throws Exception {
+        OperatorFixture f = new OperatorFixture(client, "e2e");
+        TestSchema schema = OperatorFixture.queueSchema(db, "e2e");
+        InetAddress address = InetAddress.getByName(podAddress);
+        List<Job> handled = new CopyOnWriteArrayList<>();
+        UnaryOperator<JobHandler> recording = inner -> job -> {
+            inner.handle(job);
+            handled.add(job);
+        };
+        try (FakeKubelet kubelet = new FakeKubelet(client, f.namespace, address, recording).start()) {
+            int port = freeWakePort(address);
+            f.pool("pool", podAddress, port);
+            // The worker runs before any tenant exists: the tenant then reaches it through a Secret update.
+            await().atMost(WAIT).until(() -> f.poolCondition("pool", "Ready")
+                    .map(c -> "True".equals(c.getStatus())).orElse(false));
+            assertThat(kubelet.workerPort("pool-worker")).isEqualTo(port);
+
+            f.credentials("db", DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD);
+            f.credentials("worker-db", DbServer.WORKER_USER, DbServer.WORKER_PASSWORD);
+            f.tenant("t1", "pool", db, schema.name(), "db", "worker-db");
+            await().atMost(WAIT).until(() -> f.conditionIs("t1", "Ready", "True", null));
+            String tenant = f.namespace + "/t1";
+            await().atMost(WAIT).until(() -> kubelet.serves(tenant));
+
+            String payload = "e2e-" + db.name();
+            long inserted = System.nanoTime();
+            try (Connection c = schema.root();
+                 PreparedStatement ps = c.prepareStatement("INSERT INTO `_queue` (payload) VALUES (?)")) {
+                ps.setString(1, payload);
+                ps.executeUpdate();
+            }
+            // Well under the sweep (60 minutes in OperatorFixture): only the trigger's wake-up can explain it.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> OperatorFixture.rows(schema, "_queue") == 0);
+            long millis = Duration.ofNanos(System.nanoTime() - inserted).toMillis();
+            assertThat(handled).singleElement().satisfies(job -> {
+                assertThat(job.payload()).isEqualTo(payload);
+                assertThat(job.tenant()).isEqualTo(tenant);
+                assertThat(job.attempts()).isEqualTo(1);
+            });
+            assertThat(OperatorFixture.rows(schema, "_queue_dead")).isZero();
+            System.out.printf("end-to-end on %s: insert to handled and deleted within %d ms%n", db.name(), millis);
+
+            // Deleting the tenant deregisters it: the Secret changes and the running worker drops it.
+            client.resources(QueueTenant.class).inNamespace(f.namespace).withName("t1").delete();
+            await().atMost(WAIT).until(() -> f.get("t1") == null && !kubelet.serves(tenant));
+            assertThat(OperatorFixture.triggerBody(schema, "wakeq_wake___queue")).isEmpty();
+        }
+    }
+
+    /** A port free for both UDP and TCP on the pod address: other test runs share this machine's loopback. */
+    private static int freeWakePort(InetAddress address) throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, 0));
+                 ServerSocket tcp = new ServerSocket()) {
+                tcp.bind(new InetSocketAddress(address, udp.getLocalPort()));
+                return udp.getLocalPort();
+            } catch (IOException taken) {
+                // The TCP side of that port is in use; try another.
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP on " + address);
+    }
+}

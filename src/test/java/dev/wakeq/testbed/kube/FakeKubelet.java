@@ -1,0 +1,354 @@
+package dev.wakeq.testbed.kube;
+
+import dev.wakeq.operator.pool.PoolNames;
+import dev.wakeq.operator.tenant.TenantsFile;
+import dev.wakeq.worker.ContainerWorker;
+import dev.wakeq.worker.JobHandler;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Plays kubelet and Deployment controller for wakeq's worker Deployments on a bare API server (which runs
+ * neither): a Deployment that wants replicas gets an in-process worker started from its pod template (container
+ * environment, Secret volumes written to disk and rewritten when the Secret changes, as the kubelet does), and
+ * its status reports the running pod the way the Deployment controller would.
+ *
+ * <p>Simplifications, all deliberate: at most one pod per Deployment, bound to the one pod address given (no
+ * kube-proxy spreads a Service's traffic here, so a second pod could not receive wake-ups); a changed pod template
+ * stops the old pod before the new one starts (both would need the same address and port), so it does not show
+ * the no-gap rollout a real RollingUpdate with {@code maxUnavailable: 0} gives; no probes, images or resources.
+ */
+public final class FakeKubelet implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(FakeKubelet.class);
+    /** How long a Secret update may take to reach the worker (it re-reads its file every second). */
+    private static final long RELOAD_WAIT_MILLIS = 10_000;
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final InetAddress podAddress;
+    private final UnaryOperator<JobHandler> handlers;
+    private final Path root;
+    private final Map<String, Pod> pods = new HashMap<>();
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+
+    /**
+     * @param podAddress the address the worker binds: the pool's advertised wake address in tests
+     * @param handlers   wraps the handler each worker's environment selects (to record jobs)
+     */
+    public FakeKubelet(KubernetesClient client, String namespace, InetAddress podAddress,
+                       UnaryOperator<JobHandler> handlers) {
+        this.client = client;
+        this.namespace = namespace;
+        this.podAddress = podAddress;
+        this.handlers = handlers;
+        try {
+            this.root = Files.createTempDirectory("wakeq-kubelet");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts watching the namespace's operator-made Deployments and Secrets. */
+    public FakeKubelet start() {
+        informers.add(client.apps().deployments().inNamespace(namespace)
+                .withLabel(PoolNames.MANAGED_BY, PoolNames.MANAGED_BY_VALUE)
+                .inform(handler(this::sync, this::removed)));
+        informers.add(client.secrets().inNamespace(namespace)
+                .withLabel(PoolNames.MANAGED_BY, PoolNames.MANAGED_BY_VALUE)
+                .inform(handler(this::secretChanged, s -> { })));
+        return this;
+    }
+
+    /** Whether a running worker has loaded a tenants file that lists {@code tenantName} ({@code namespace/name}). */
+    public synchronized boolean serves(String tenantName) {
+        return pods.values().stream().anyMatch(p -> p.loaded.find(tenantName).isPresent());
+    }
+
+    /** The port the Deployment's worker listens on, or -1 when none runs. */
+    public synchronized int workerPort(String deployment) {
+        Pod pod = pods.get(deployment);
+        return pod == null ? -1 : pod.worker.port();
+    }
+
+    private synchronized void sync(Deployment d) {
+        String name = d.getMetadata().getName();
+        int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        String template = templateHash(d);
+        Pod pod = pods.get(name);
+        if (pod != null && (wanted == 0 || !pod.template.equals(template))) {
+            pods.remove(name).close();
+            pod = null;
+        }
+        if (pod == null && wanted > 0) {
+            try {
+                pod = new Pod(d, template);
+                pods.put(name, pod);
+            } catch (IOException | RuntimeException e) {
+                // A pod that cannot start stays not ready, as a crash-looping one would.
+                LOG.warnf(e, "pod of Deployment %s did not start", name);
+            }
+        }
+        report(d, wanted, pod == null ? 0 : 1);
+    }
+
+    private synchronized void removed(Deployment d) {
+        Pod pod = pods.remove(d.getMetadata().getName());
+        if (pod != null) {
+            pod.close();
+        }
+    }
+
+    private synchronized void secretChanged(Secret secret) {
+        for (Pod pod : pods.values()) {
+            pod.secretChanged(secret);
+        }
+    }
+
+    /** Writes what the Deployment controller would, only when it changed (each write is a new watch event). */
+    private void report(Deployment d, int wanted, int running) {
+        boolean available = running >= wanted;
+        DeploymentStatus next = new DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(running).withUpdatedReplicas(running).withReadyReplicas(running)
+                .withAvailableReplicas(running).withUnavailableReplicas(wanted > running ? wanted - running : null)
+                .withConditions(condition("Available", available,
+                                available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                                running + " of " + wanted + " replicas available"),
+                        condition("Progressing", true, "NewReplicaSetAvailable", "pod template is running"))
+                .build();
+        if (sameStatus(d.getStatus(), next)) {
+            return;
+        }
+        try {
+            client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName()).editStatus(x -> {
+                x.setStatus(next);
+                return x;
+            });
+        } catch (KubernetesClientException e) {
+            // Deleted meanwhile, or a conflict: the next watch event brings the Deployment again.
+            LOG.debugf("status of Deployment %s not written: %s", d.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    private static DeploymentCondition condition(String type, boolean ok, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return new DeploymentConditionBuilder().withType(type).withStatus(ok ? "True" : "False").withReason(reason)
+                .withMessage(message).withLastUpdateTime(now).withLastTransitionTime(now).build();
+    }
+
+    private static boolean sameStatus(DeploymentStatus a, DeploymentStatus b) {
+        return a != null
+                && Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
+                && Objects.equals(a.getReplicas(), b.getReplicas())
+                && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas())
+                && Objects.equals(a.getAvailableReplicas(), b.getAvailableReplicas())
+                && Objects.equals(conditionStates(a), conditionStates(b));
+    }
+
+    private static List<String> conditionStates(DeploymentStatus s) {
+        return s.getConditions() == null ? List.of() : s.getConditions().stream()
+                .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).sorted().toList();
+    }
+
+    private String templateHash(Deployment d) {
+        return Integer.toHexString(client.getKubernetesSerialization().asJson(d.getSpec().getTemplate()).hashCode());
+    }
+
+    @Override
+    public synchronized void close() {
+        informers.forEach(SharedIndexInformer::close);
+        pods.values().forEach(Pod::close);
+        pods.clear();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.debugf("could not delete %s: %s", root, e.getMessage());
+        }
+    }
+
+    private static <T> ResourceEventHandler<T> handler(Consumer<T> upsert, Consumer<T> delete) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                upsert.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                upsert.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                delete.accept(obj);
+            }
+        };
+    }
+
+    /** One running pod: its Secret volumes on disk and its worker. */
+    private final class Pod implements AutoCloseable {
+
+        final String template;
+        final Path dir;
+        /** Volume name to the Secret it shows. */
+        final Map<String, String> secretVolumes = new LinkedHashMap<>();
+        final ContainerWorker worker;
+        /** The tenants file the worker has confirmed loading; what {@link #serves} answers from. */
+        TenantsFile loaded = TenantsFile.empty();
+        Path tenantsFile;
+
+        Pod(Deployment d, String template) throws IOException {
+            this.template = template;
+            String name = d.getMetadata().getName() + "-" + template;
+            this.dir = Files.createDirectories(root.resolve(name));
+            var spec = d.getSpec().getTemplate().getSpec();
+            Container container = spec.getContainers().get(0);
+            for (Volume v : spec.getVolumes()) {
+                Files.createDirectories(dir.resolve(v.getName()));
+                if (v.getSecret() != null) {
+                    secretVolumes.put(v.getName(), v.getSecret().getSecretName());
+                    Secret s = client.secrets().inNamespace(namespace).withName(v.getSecret().getSecretName()).get();
+                    if (s != null) {
+                        write(v.getName(), s);
+                    }
+                }
+            }
+            Map<String, String> env = new LinkedHashMap<>();
+            for (EnvVar e : container.getEnv()) {
+                env.put(e.getName(), hostPath(container, value(e, name)));
+            }
+            tenantsFile = env.containsKey("WAKEQ_TENANTS_FILE") ? Path.of(env.get("WAKEQ_TENANTS_FILE")) : null;
+            worker = ContainerWorker.start(env, podAddress, handlers);
+            // The worker reads its file before it starts listening: what is on disk now is loaded (or rejected).
+            loaded = readTenants();
+        }
+
+        void secretChanged(Secret secret) {
+            for (Map.Entry<String, String> v : secretVolumes.entrySet()) {
+                if (v.getValue().equals(secret.getMetadata().getName())) {
+                    try {
+                        long seen = worker.configChangesSeen();
+                        if (write(v.getKey(), secret)) {
+                            awaitReload(seen);
+                        }
+                    } catch (IOException e) {
+                        LOG.warnf(e, "could not write Secret %s into the pod", secret.getMetadata().getName());
+                    }
+                }
+            }
+        }
+
+        /** Writes each key of the Secret into the volume (new file, then rename, as atomic as the kubelet's swap). */
+        private boolean write(String volume, Secret secret) throws IOException {
+            boolean changed = false;
+            Map<String, String> data = secret.getData() == null ? Map.of() : secret.getData();
+            for (Map.Entry<String, String> e : data.entrySet()) {
+                Path target = dir.resolve(volume).resolve(e.getKey());
+                byte[] content = Base64.getDecoder().decode(e.getValue());
+                if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), content)) {
+                    continue;
+                }
+                Path tmp = Files.createTempFile(dir.resolve(volume), ".." + e.getKey(), ".tmp");
+                Files.write(tmp, content);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                changed = true;
+            }
+            return changed;
+        }
+
+        private void awaitReload(long seenBefore) {
+            long deadline = System.currentTimeMillis() + RELOAD_WAIT_MILLIS;
+            while (worker.configChangesSeen() <= seenBefore) {
+                if (System.currentTimeMillis() > deadline) {
+                    LOG.warnf("worker in %s did not pick up its new tenants file in %d ms", dir, RELOAD_WAIT_MILLIS);
+                    return;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            loaded = readTenants();
+        }
+
+        private TenantsFile readTenants() {
+            try {
+                return tenantsFile != null && Files.exists(tenantsFile) ? TenantsFile.parse(Files.readAllBytes(tenantsFile))
+                        : TenantsFile.empty();
+            } catch (IOException | RuntimeException e) {
+                return TenantsFile.empty();
+            }
+        }
+
+        private String value(EnvVar e, String podName) {
+            if (e.getValueFrom() == null) {
+                return e.getValue();
+            }
+            String field = e.getValueFrom().getFieldRef() == null ? null : e.getValueFrom().getFieldRef().getFieldPath();
+            if ("metadata.name".equals(field)) {
+                return podName;
+            }
+            if ("metadata.namespace".equals(field)) {
+                return namespace;
+            }
+            throw new IllegalArgumentException("env " + e.getName() + ": only metadata.name/namespace are resolved here");
+        }
+
+        /** A path inside a volume mount becomes the volume's directory here (no mount namespace in-process). */
+        private String hostPath(Container container, String value) {
+            if (value == null) {
+                return null;
+            }
+            for (VolumeMount m : container.getVolumeMounts()) {
+                String prefix = m.getMountPath().endsWith("/") ? m.getMountPath() : m.getMountPath() + "/";
+                if (value.startsWith(prefix)) {
+                    return dir.resolve(m.getName()).resolve(value.substring(prefix.length())).toString();
+                }
+            }
+            return value;
+        }
+
+        @Override
+        public void close() {
+            worker.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.wakeq.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Starts a worker from a container's {@code WAKEQ_*} environment through {@link WorkerMain}'s own parsing, so a
+ * test that plays the kubelet configures the worker from exactly what the operator's Deployment says.
+ */
+public final class ContainerWorker implements AutoCloseable {
+
+    private final WorkerRuntime runtime;
+    private final SimpleMeterRegistry meters;
+
+    private ContainerWorker(WorkerRuntime runtime, SimpleMeterRegistry meters) {
+        this.runtime = runtime;
+        this.meters = meters;
+    }
+
+    /**
+     * @param env        the container's environment, {@code valueFrom} resolved and paths already mapped to this
+     *                   machine (there is no mount namespace in-process)
+     * @param podAddress the pod IP: listeners bind here instead of every interface
+     * @param decorate   wraps the handler the environment selects (tests record jobs with it)
+     */
+    public static ContainerWorker start(Map<String, String> env, InetAddress podAddress,
+                                        UnaryOperator<JobHandler> decorate) throws IOException {
+        Map<String, String> cli = new HashMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("WAKEQ_")) {
+                cli.put(name.substring("WAKEQ_".length()).toLowerCase(Locale.ROOT).replace('_', '-'), value);
+            }
+        });
+        String tenants = cli.get("tenants-file");
+        if (tenants == null) {
+            throw new IllegalArgumentException("the container sets no WAKEQ_TENANTS_FILE");
+        }
+        // A pod gets 60 s to drain; a test harness stopping a pod should not wait that long.
+        WorkerConfig config = WorkerMain.config(cli, tenants).toBuilder().bindAddress(podAddress)
+                .shutdownGrace(Duration.ofSeconds(5)).build();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        return new ContainerWorker(WorkerRuntime.start(config, decorate.apply(WorkerMain.handler(cli)), meters), meters);
+    }
+
+    /** Tenants-file checks that found new content (loaded or rejected): each one a file the worker has seen. */
+    public long configChangesSeen() {
+        return count(WorkerMetrics.CONFIG_RELOADS) + count(WorkerMetrics.CONFIG_ERRORS);
+    }
+
+    public int port() {
+        return runtime.port();
+    }
+
+    private long count(String name) {
+        Counter c = meters.find(name).counter();
+        return c == null ? 0 : (long) c.count();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+}
