@@ -254,10 +254,11 @@ public final class OperatorScaleBench {
                 shapes.merge(shape(sql), 1, Integer::sum);
             }
         }
-        System.out.printf("SQL from the operator's user: %d statements over %.0f QueueTenant reconciles = %.1f per "
-                        + "reconcile; %d catalog reads, %d of them not filtered by schema and name%n",
-                statements, reconciles, reconciles == 0 ? Double.NaN : statements / reconciles, catalogReads,
-                unfiltered);
+        System.out.printf("SQL from the operator's user until all were Ready: %d statements, %.1f per tenant, %s; "
+                        + "%d catalog reads, %d of them not filtered by schema and name%n",
+                statements, (double) statements / tenants, reconciles == 0 ? "reconciles not counted (no JOSDK meter)"
+                        : String.format("%.0f QueueTenant reconciles = %.1f per reconcile", reconciles,
+                        statements / reconciles), catalogReads, unfiltered);
         System.out.println("statement shapes (literals replaced by ?), most frequent first:");
         shapes.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(25)
                 .forEach(e -> System.out.printf("  %6d  %s%n", e.getValue(),
