@@ -30,7 +30,8 @@ for n in names:
 manifest = json.loads(read("manifest.json"))
 assert len(manifest) == 1, manifest
 m = manifest[0]
-assert m["RepoTags"] == ["wakeq-udf:" + version], m["RepoTags"]
+# The local name and the registry name the Helm chart's udf.image defaults to.
+assert m["RepoTags"] == ["wakeq-udf:" + version, "ghcr.io/wakeq/wakeq-udf:" + version], m["RepoTags"]
 config = json.loads(read(m["Config"]))
 assert len(m["Layers"]) == 1
 layer = read(m["Layers"][0])
