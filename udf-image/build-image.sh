@@ -16,7 +16,7 @@ install -D -m 0755 "$build/wakeq-install" "$layer/wakeq/bin/wakeq-install"
 install -D -m 0644 "$build/libwakeq_notify_$version.so" "$layer/wakeq/lib/libwakeq_notify_$version.so"
 chmod 0755 "$layer/wakeq" "$layer/wakeq/bin" "$layer/wakeq/lib"
 python3 ../scripts/image/oci-archive.py "$build/wakeq-udf-$version.tar" \
-  --tag "wakeq-udf:$version" --tag "ghcr.io/wakeq/wakeq-udf:$version" \
+  --tag "ghcr.io/wakeq/wakeq-udf:$version" --tag "wakeq-udf:$version" \
   --layer "$layer" \
   --entrypoint '["/wakeq/bin/wakeq-install"]' --cmd '["--all", "/wakeq/lib", "/plugins"]' \
   --label org.opencontainers.image.title=wakeq-udf \
