@@ -16,8 +16,8 @@ work=${IMAGE_WORK:-target/image-build}
 out=${IMAGE_OUT:-target/images}
 [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "no target/quarkus-app: run ./mvnw package first" >&2; exit 1; }
 
-# Modules found with jdeps over target/quarkus-app plus what jdeps cannot see: jdk.crypto.ec for TLS to
-# API servers with EC certificates, jdk.naming.dns and jdk.zipfs loaded by name at run time.
+# Modules found with jdeps over target/quarkus-app plus service providers jdeps cannot see: jdk.crypto.ec
+# (TLS to API servers with EC certificates), jdk.naming.dns, jdk.zipfs.
 MODULES=java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.net.http,\
 java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
 # java.desktop is there for java.beans; its native libraries for windows, fonts, images and sound would need
