@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the loadable function's C tests, then the Java suite (unit, MariaDB, MySQL 8, real
-# kube-apiserver, Helm). Extra arguments go to Maven, e.g. scripts/test.sh -Dtest='dev.wakeq.install.*Test'.
+# kube-apiserver, Helm), then the container images built from what verify packaged. Extra arguments go to
+# Maven, e.g. scripts/test.sh -Dtest='dev.wakeq.install.*Test'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,10 @@ bash udf-image/tests/server-test.sh
 
 rm -rf target/surefire-reports
 ./mvnw -B verify "$@"
+
+echo "test: container images: build the tarballs, run the wakeq image's roles from it in a chroot, rebuild"
+bash scripts/images.sh --no-maven
+bash scripts/image/check-image.sh "target/images/wakeq-$(python3 scripts/image/project-version.py).tar" --rebuild
 
 # A green run that executed nothing proves nothing.
 ran=$(cat target/surefire-reports/*.txt 2>/dev/null | sed -n 's/^Tests run: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')

@@ -8,5 +8,18 @@ cd "$(dirname "$0")"
 version=${1:-$(cat VERSION)}
 build=${BUILD:-build}
 make -s VERSION="$version" BUILD="$build" all
-python3 tools/docker-archive.py "$build/wakeq-udf-$version.tar" "$version" \
-  "$build/wakeq-install" "$build/libwakeq_notify_$version.so"
+
+# The layer is exactly what the Dockerfile's last stage copies from /image/.
+layer="$build/image-layer"
+rm -rf "$layer"
+install -D -m 0755 "$build/wakeq-install" "$layer/wakeq/bin/wakeq-install"
+install -D -m 0644 "$build/libwakeq_notify_$version.so" "$layer/wakeq/lib/libwakeq_notify_$version.so"
+chmod 0755 "$layer/wakeq" "$layer/wakeq/bin" "$layer/wakeq/lib"
+python3 ../scripts/image/oci-archive.py "$build/wakeq-udf-$version.tar" \
+  --tag "ghcr.io/wakeq/wakeq-udf:$version" --tag "wakeq-udf:$version" \
+  --layer "$layer" \
+  --entrypoint '["/wakeq/bin/wakeq-install"]' --cmd '["--all", "/wakeq/lib", "/plugins"]' \
+  --label org.opencontainers.image.title=wakeq-udf \
+  --label "org.opencontainers.image.version=$version" \
+  --label "org.opencontainers.image.description=wakeq_notify loadable function and its installer" \
+  --created-by "udf-image/build-image.sh $version"

@@ -30,7 +30,9 @@ for n in names:
 manifest = json.loads(read("manifest.json"))
 assert len(manifest) == 1, manifest
 m = manifest[0]
-assert m["RepoTags"] == ["wakeq-udf:" + version], m["RepoTags"]
+# The registry name the Helm chart's udf.image defaults to (first: the name containerd and kind import it
+# under), and a short local name.
+assert m["RepoTags"] == ["ghcr.io/wakeq/wakeq-udf:" + version, "wakeq-udf:" + version], m["RepoTags"]
 config = json.loads(read(m["Config"]))
 assert len(m["Layers"]) == 1
 layer = read(m["Layers"][0])

@@ -36,6 +36,8 @@ class ChartLintTest {
         assertThat(chart.path("version").asText()).isEqualTo("0.1.0");
         assertThat(chart.path("appVersion").isTextual()).as("appVersion is a quoted string").isTrue();
         assertThat(chart.path("appVersion").asText()).isEqualTo("0.1.0");
+        // The chart pulls ghcr.io/wakeq/wakeq:<appVersion>; scripts/images.sh tags the image with the Maven version.
+        assertThat(chart.path("appVersion").asText()).isEqualTo(System.getProperty("wakeq.project.version"));
         assertThat(chart.path("kubeVersion").asText()).isEqualTo(">=1.20.0-0");
         assertThat(chart.path("description").asText()).isNotBlank();
     }

@@ -22,9 +22,9 @@ class DeploymentTemplateTest {
         assertThat(deployment.path("metadata").path("name").asText()).isEqualTo(Chart.FULLNAME);
         assertThat(deployment.path("metadata").path("namespace").asText()).isEqualTo(Chart.NAMESPACE);
         assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(1);
-        assertThat(container.path("image").asText()).isEqualTo("ghcr.io/wakeq/wakeq-operator:0.1.0");
+        assertThat(container.path("image").asText()).isEqualTo("ghcr.io/wakeq/wakeq:0.1.0");
         assertThat(container.path("imagePullPolicy").asText()).isEqualTo("IfNotPresent");
-        assertThat(rendered.env("WAKEQ_WORKER_IMAGE")).isEqualTo("ghcr.io/wakeq/wakeq-operator:0.1.0");
+        assertThat(rendered.env("WAKEQ_WORKER_IMAGE")).isEqualTo("ghcr.io/wakeq/wakeq:0.1.0");
         assertThat(rendered.env("WAKEQ_UDF_IMAGE")).isEqualTo("ghcr.io/wakeq/wakeq-udf:v1");
         assertThat(rendered.env("QUARKUS_OPERATOR_SDK_NAMESPACES")).isEqualTo("JOSDK_ALL_NAMESPACES");
         assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
@@ -105,12 +105,12 @@ class DeploymentTemplateTest {
                 "worker", Map.of("image", Map.of("repository", "registry.example/wakeq/worker", "tag", "w7")),
                 "udf", Map.of("image", Map.of("repository", "registry.example/wakeq/udf", "tag", "v2"))));
 
-        assertThat(rendered.container().path("image").asText()).isEqualTo("ghcr.io/wakeq/wakeq-operator:0.1.0");
+        assertThat(rendered.container().path("image").asText()).isEqualTo("ghcr.io/wakeq/wakeq:0.1.0");
         assertThat(rendered.env("WAKEQ_WORKER_IMAGE")).isEqualTo("registry.example/wakeq/worker:w7");
         assertThat(rendered.env("WAKEQ_UDF_IMAGE")).isEqualTo("registry.example/wakeq/udf:v2");
 
         assertThat(Chart.render(Map.of("worker", Map.of("image", Map.of("tag", "w8")))).env("WAKEQ_WORKER_IMAGE"))
-                .isEqualTo("ghcr.io/wakeq/wakeq-operator:w8");
+                .isEqualTo("ghcr.io/wakeq/wakeq:w8");
     }
 
     @Test
@@ -158,14 +158,14 @@ class DeploymentTemplateTest {
                 "resources", Map.of(
                         "requests", Map.of("cpu", "250m", "memory", "300Mi"),
                         "limits", Map.of("cpu", 2, "memory", "1Gi")),
-                "extraEnv", List.of(Map.of("name", "JAVA_OPTS_APPEND", "value", "-XX:MaxRAMPercentage=70"))));
+                "extraEnv", List.of(Map.of("name", "JAVA_TOOL_OPTIONS", "value", "-Xmx300m"))));
         JsonNode resources = rendered.container().path("resources");
 
         assertThat(resources.path("requests").path("cpu").asText()).isEqualTo("250m");
         assertThat(resources.path("requests").path("memory").asText()).isEqualTo("300Mi");
         assertThat(resources.path("limits").path("cpu").asInt()).isEqualTo(2);
         assertThat(resources.path("limits").path("memory").asText()).isEqualTo("1Gi");
-        assertThat(rendered.env("JAVA_OPTS_APPEND")).isEqualTo("-XX:MaxRAMPercentage=70");
+        assertThat(rendered.env("JAVA_TOOL_OPTIONS")).isEqualTo("-Xmx300m");
         assertThat(rendered.env("QUARKUS_OPERATOR_SDK_NAMESPACES")).as("chart env kept").isNotNull();
     }
 }

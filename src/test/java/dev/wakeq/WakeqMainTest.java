@@ -1,0 +1,39 @@
+package dev.wakeq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The image runs one entry point; its first argument decides between worker and operator. */
+class WakeqMainTest {
+
+    private final List<String> calls = new ArrayList<>();
+
+    private void run(String... args) throws Exception {
+        WakeqMain.dispatch(args, a -> calls.add("worker " + String.join(" ", a)),
+                a -> calls.add("operator " + String.join(" ", a)));
+    }
+
+    @Test
+    void workerArgumentRunsTheWorkerWithTheRestOfTheArguments() throws Exception {
+        run("worker", "--port=9000", "--handler=log");
+        assertThat(calls).containsExactly("worker --port=9000 --handler=log");
+    }
+
+    @Test
+    void workerAloneRunsTheWorkerWithNoArguments() throws Exception {
+        // The worker Deployment passes args ["worker"] and everything else through WAKEQ_* variables.
+        run("worker");
+        assertThat(calls).containsExactly("worker ");
+    }
+
+    @Test
+    void noArgumentsOrAnythingElseBootsTheOperator() throws Exception {
+        run();
+        run("--help");
+        run("workers");
+        assertThat(calls).containsExactly("operator ", "operator --help", "operator workers");
+    }
+}
