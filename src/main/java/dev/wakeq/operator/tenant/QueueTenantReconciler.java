@@ -36,6 +36,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final TenantInstaller installer;
     private final OperatorConfig config;
     private final Clock clock;
+    private PoolRegistry registry;
 
     @Inject
     public QueueTenantReconciler(OperatorConfig config) {
@@ -86,7 +87,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         status.setWakeTarget(resolved.wakeHost() + ":" + resolved.wakePort());
 
-        PoolRegistry registry = new PoolRegistry(client);
+        PoolRegistry registry = registry(client);
         String name = TenantInputs.tenantName(tenant);
         String key = registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key)
                 .orElseGet(TenantKeys::newKey);
@@ -124,7 +125,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         KubernetesClient client = context.getClient();
         String namespace = tenant.getMetadata().getNamespace();
         String poolName = tenant.getSpec().getPool().getName();
-        PoolRegistry registry = new PoolRegistry(client);
+        PoolRegistry registry = registry(client);
         String name = TenantInputs.tenantName(tenant);
         try {
             WorkerPool pool = client.resources(WorkerPool.class).inNamespace(namespace).withName(poolName).get();
@@ -141,6 +142,14 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         registry.remove(namespace, poolName, name);
         return DeleteControl.defaultDelete();
+    }
+
+    /** One registry for the operator's life: it batches and caches across reconciles (the client never changes). */
+    private synchronized PoolRegistry registry(KubernetesClient client) {
+        if (registry == null) {
+            registry = new PoolRegistry(client);
+        }
+        return registry;
     }
 
     private static QueueTenant statusPatch(QueueTenant tenant, QueueTenantStatus status) {
