@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
 public final class OperatorScaleBench {
 
     private static final Pattern LITERAL = Pattern.compile("'[^']*'|`[^`]*`|\\b\\d+\\b");
-    private static final String OPERATOR_HEAP = "-Xmx192m";
+    /** The operator's JVM options; the environment (e.g. MALLOC_ARENA_MAX) is passed on as it is. */
+    private static final List<String> OPERATOR_JVM = List.of(
+            System.getenv().getOrDefault("WAKEQ_SCALE_JVM_OPTS", "-Xmx192m").trim().split("\\s+"));
 
     private final int tenants;
     private final DbServer db;
@@ -115,10 +117,11 @@ public final class OperatorScaleBench {
                 get("/q/metrics"));
         double reconciles = sum(metrics, "reconciliations_started_total", "queuetenant");
         System.out.printf("operator process (%s): RSS %d MiB, heap used %.0f MiB (committed %.0f MiB) with all Ready%n",
-                OPERATOR_HEAP, rssKib() / 1024, sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / 1048576,
+                String.join(" ", OPERATOR_JVM), rssKib() / 1024, sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / 1048576,
                 sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"") / 1048576);
         Thread.sleep(30_000);
-        System.out.printf("operator RSS 30 s later (steady state, re-checks every 5 min): %d MiB%n", rssKib() / 1024);
+        System.out.printf("operator RSS 30 s later (steady state, re-checks every 5 min): %d MiB, %d threads%n",
+                rssKib() / 1024, threads());
         queriesPerReconcile(reconciles);
     }
 
@@ -143,9 +146,11 @@ public final class OperatorScaleBench {
             httpPort = s.getLocalPort();
         }
         Path log = dir.resolve("target/scale-bench-operator.log");
-        operator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                OPERATOR_HEAP, "-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + httpPort, "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(OPERATOR_JVM);
+        command.addAll(List.of("-Dkubeconfig=" + kubeconfig, "-Dquarkus.http.port=" + httpPort, "-jar", jar.toString()));
+        operator = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long start = System.nanoTime();
         while (!ready()) {
             if (!operator.isAlive() || seconds(start) > 60) {
@@ -208,6 +213,14 @@ public final class OperatorScaleBench {
             return -1;
         }
         return -1;
+    }
+
+    private long threads() {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(operator.pid()), "task"))) {
+            return tasks.count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private int countReady(String namespace) {
