@@ -53,6 +53,7 @@ class MetricsTemplateTest {
         assertThat(monitor.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
         assertThat(endpoint.path("port").asText()).isEqualTo("http-metrics");
         assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        assertThat(endpoint.path("honorLabels").asBoolean()).as("the pools' namespace label survives").isTrue();
         assertThat(endpoint.path("interval").asText()).isEqualTo("15s");
         assertThat(endpoint.path("scrapeTimeout").asText()).isEqualTo("10s");
         monitor.path("spec").path("selector").path("matchLabels").fields()
