@@ -45,6 +45,11 @@ final class TcpWakeListener implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** False once the accepting thread has ended: closed, or killed by an error nothing caught. */
+    boolean alive() {
+        return acceptor.isAlive();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             Socket socket;

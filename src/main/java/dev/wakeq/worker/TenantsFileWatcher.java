@@ -26,6 +26,7 @@ final class TenantsFileWatcher {
     private final Consumer<List<TenantConfig>> apply;
     private final WorkerMetrics metrics;
     private byte[] lastDigest;
+    private volatile boolean settled;
 
     TenantsFileWatcher(Path file, Consumer<List<TenantConfig>> apply, WorkerMetrics metrics) {
         this.file = file;
@@ -51,6 +52,8 @@ final class TenantsFileWatcher {
         }
         lastDigest = digest;
         if (content == MISSING) {
+            // The pool's Secret is optional and does not exist until its first tenant: no file, no tenants.
+            settled = true;
             metrics.configError();
             LOG.warning("tenants file " + file + " is missing; keeping the current tenants");
             return;
@@ -64,8 +67,17 @@ final class TenantsFileWatcher {
             return;
         }
         apply.accept(tenants);
+        settled = true;
         metrics.configReloaded();
         LOG.info("tenants file " + file + " loaded: " + tenants.size() + " tenant(s)");
+    }
+
+    /**
+     * Whether the worker knows its tenants: a file was applied, or there was no file at all. Stays false while
+     * only unusable files were seen, so a worker started on a broken file never turns ready.
+     */
+    boolean settled() {
+        return settled;
     }
 
     private static byte[] sha256(byte[] content) {

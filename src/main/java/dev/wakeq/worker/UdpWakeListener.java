@@ -32,6 +32,11 @@ final class UdpWakeListener implements AutoCloseable {
         return socket.getLocalPort();
     }
 
+    /** False once the receiving thread has ended: closed, or killed by an error nothing caught. */
+    boolean alive() {
+        return thread.isAlive();
+    }
+
     private void loop() {
         byte[] buf = new byte[BUFFER_BYTES];
         DatagramPacket packet = new DatagramPacket(buf, buf.length);

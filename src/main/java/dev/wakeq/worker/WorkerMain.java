@@ -1,6 +1,9 @@
 package dev.wakeq.worker;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,9 +16,13 @@ import java.util.concurrent.CountDownLatch;
  * system property {@code wakeq.name}, else the environment variable {@code WAKEQ_NAME}:
  * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging}, also {@code log}, or
  * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
- * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}.
+ * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code metrics-port} (9090; 0 picks a
+ * free port) for {@code /metrics}, {@code /healthz/ready} and {@code /healthz/live}.
  */
 public final class WorkerMain {
+
+    /** Prometheus's conventional exporter port; apart from the wake port so probes never share its threads. */
+    public static final int DEFAULT_METRICS_PORT = 9090;
 
     private WorkerMain() {
     }
@@ -29,18 +36,49 @@ public final class WorkerMain {
             }
             cli.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
+        Running worker = start(cli);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            stopped.countDown();
+        }, "wakeq-shutdown"));
+        stopped.await();
+    }
+
+    /** Starts the worker and its HTTP endpoint from the settings, as {@link #main} does. */
+    static Running start(Map<String, String> cli) throws IOException {
         String tenants = setting(cli, "tenants-file", null);
         if (tenants == null) {
             throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE");
         }
         WorkerConfig config = config(cli, tenants);
-        WorkerRuntime runtime = WorkerRuntime.start(config, handler(cli), new SimpleMeterRegistry());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        int metricsPort = number(cli, "metrics-port", DEFAULT_METRICS_PORT);
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new IllegalArgumentException("metrics-port must be 0-65535, got: " + metricsPort);
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WorkerRuntime runtime = WorkerRuntime.start(config, handler(cli), meters);
+        try {
+            WorkerHttpEndpoint http = WorkerHttpEndpoint.start(
+                    new InetSocketAddress(config.bindAddress(), metricsPort), meters::scrape, runtime::ready,
+                    runtime::live);
+            return new Running(runtime, http, meters);
+        } catch (IOException | RuntimeException e) {
             runtime.close();
-            stopped.countDown();
-        }, "wakeq-shutdown"));
-        stopped.await();
+            throw e;
+        }
+    }
+
+    /** A started worker with its HTTP endpoint. */
+    record Running(WorkerRuntime runtime, WorkerHttpEndpoint http, PrometheusMeterRegistry meters)
+            implements AutoCloseable {
+
+        /** Drains the worker first: meanwhile the endpoint answers 503 on readiness and can still be scraped. */
+        @Override
+        public void close() {
+            runtime.close();
+            http.close();
+        }
     }
 
     /** The settings the operator's worker Deployment passes as WAKEQ_* variables (WorkerDeploymentDependent). */

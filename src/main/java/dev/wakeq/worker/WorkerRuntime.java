@@ -31,7 +31,11 @@ public final class WorkerRuntime implements AutoCloseable {
     private final TenantRegistry registry;
     private UdpWakeListener udp;
     private TcpWakeListener tcp;
+    private TenantsFileWatcher watcher;
     private boolean closed;
+    /** Set first thing in {@link #close()}, which holds the monitor for up to the grace period. */
+    private volatile boolean draining;
+    private volatile boolean listening;
 
     private WorkerRuntime(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry) {
         this.config = config;
@@ -54,6 +58,7 @@ public final class WorkerRuntime implements AutoCloseable {
         try {
             runtime.startWatcher();
             runtime.listen();
+            runtime.listening = true;
         } catch (IOException | RuntimeException e) {
             runtime.close();
             throw e;
@@ -71,6 +76,22 @@ public final class WorkerRuntime implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Whether this worker should receive wake-ups: both listeners bound, its tenants known (the tenants file
+     * applied, or absent: a pool without tenants has no Secret yet), and not shutting down.
+     */
+    public boolean ready() {
+        return listening && !draining && (watcher == null || watcher.settled());
+    }
+
+    /**
+     * False only when a listener thread has died while the worker was meant to listen: a deaf worker that a
+     * restart mends. Draining is alive, so a slow shutdown is not cut short by a failing probe.
+     */
+    public boolean live() {
+        return !listening || draining || (udp.alive() && tcp.alive());
+    }
+
     /** Replaces the tenants, as a tenants file reload would; for embedding without a file. */
     public void setTenants(List<TenantConfig> tenants) {
         registry.apply(tenants);
@@ -80,7 +101,7 @@ public final class WorkerRuntime implements AutoCloseable {
         if (config.tenantsFile() == null) {
             return;
         }
-        TenantsFileWatcher watcher = new TenantsFileWatcher(config.tenantsFile(), registry::apply, metrics);
+        watcher = new TenantsFileWatcher(config.tenantsFile(), registry::apply, metrics);
         watcher.check();
         long every = config.configCheckInterval().toMillis();
         timers.scheduleWithFixedDelay(watcher::check, every, every, TimeUnit.MILLISECONDS);
@@ -115,6 +136,7 @@ public final class WorkerRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        draining = true;
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
             closeUdp();

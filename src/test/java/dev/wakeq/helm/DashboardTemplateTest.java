@@ -12,6 +12,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
+import dev.wakeq.operator.metrics.OperatorMetrics;
+import dev.wakeq.worker.WorkerMetrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetricsV2;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** templates/dashboard-configmap.yaml and dashboards/wakeq.json. */
@@ -52,7 +60,7 @@ class DashboardTemplateTest {
     }
 
     @Test
-    void panelsCoverTheWakeqMetrics() throws IOException {
+    void panelsCoverTheWakeqMetrics() throws Exception {
         JsonNode dashboard = JSON.readTree(Chart.path().resolve("dashboards/wakeq.json").toFile());
         List<String> expressions = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
@@ -73,9 +81,16 @@ class DashboardTemplateTest {
                 .contains("wakeq_jobs_done_total")
                 .contains("wakeq_jobs_failed_total")
                 .contains("wakeq_jobs_dead_lettered_total")
-                .contains("wakeq_active_pollers")
+                .contains("wakeq_pollers_active")
                 .contains("kube_deployment_status_replicas")
-                .contains("wakeq_operator_pool_replicas");
+                .contains("wakeq_operator_pool_replicas")
+                .contains("wakeq_operator_tenants")
+                .contains("reconciliations_started_total");
+        Set<String> exported = exportedNames(WorkerMetrics.class, OperatorMetrics.class, MicrometerMetricsV2.class);
+        Matcher names = Pattern.compile("\\b(?:wakeq|reconciliations)_[a-z_]+").matcher(String.join("\n", expressions));
+        while (names.find()) {
+            assertThat(exported).as("a meter named in the dashboard exists").contains(names.group());
+        }
         // Every query goes to the dashboard's data source variable, not a fixed data source.
         for (JsonNode panel : dashboard.path("panels")) {
             if (!"row".equals(panel.path("type").asText())) {
@@ -83,5 +98,26 @@ class DashboardTemplateTest {
                         .isEqualTo("${datasource}");
             }
         }
+    }
+
+    /**
+     * The Prometheus names the meters defined as constants in these classes can have: dots become underscores,
+     * counters get {@code _total}, timers {@code _seconds} and histograms {@code _bucket}, {@code _count},
+     * {@code _sum}.
+     */
+    private static Set<String> exportedNames(Class<?>... definitions) throws IllegalAccessException {
+        Set<String> names = new HashSet<>();
+        for (Class<?> definition : definitions) {
+            for (Field field : definition.getFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                    String base = ((String) field.get(null)).replace('.', '_');
+                    for (String suffix : List.of("", "_total", "_seconds", "_seconds_bucket", "_seconds_count",
+                            "_seconds_sum", "_bucket", "_count", "_sum")) {
+                        names.add(base + suffix);
+                    }
+                }
+            }
+        }
+        return names;
     }
 }

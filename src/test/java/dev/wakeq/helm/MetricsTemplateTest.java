@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.wakeq.operator.pool.PoolNames;
+import dev.wakeq.operator.pool.WorkerDeploymentDependent;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** templates/service.yaml and templates/servicemonitor.yaml. */
+/** templates/service.yaml, templates/servicemonitor.yaml and templates/podmonitor.yaml. */
 class MetricsTemplateTest {
 
     @Test
@@ -50,6 +53,7 @@ class MetricsTemplateTest {
         assertThat(monitor.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
         assertThat(endpoint.path("port").asText()).isEqualTo("http-metrics");
         assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
+        assertThat(endpoint.path("honorLabels").asBoolean()).as("the pools' namespace label survives").isTrue();
         assertThat(endpoint.path("interval").asText()).isEqualTo("15s");
         assertThat(endpoint.path("scrapeTimeout").asText()).isEqualTo("10s");
         monitor.path("spec").path("selector").path("matchLabels").fields()
@@ -65,5 +69,42 @@ class MetricsTemplateTest {
 
         assertThat(endpoint.path("interval").asText()).isEqualTo("30s");
         assertThat(endpoint.has("scrapeTimeout")).isFalse();
+    }
+
+    @Test
+    void podMonitorSelectsTheWorkerPodsTheOperatorCreates() {
+        Chart.Rendered rendered = Chart.render(Map.of("metrics", Map.of("podMonitor", Map.of(
+                "enabled", true, "labels", Map.of("release", "kube-prometheus-stack")))));
+        JsonNode monitor = rendered.one("PodMonitor");
+        JsonNode endpoint = monitor.path("spec").path("podMetricsEndpoints").get(0);
+        Map<String, String> workerPodLabels = new PoolNames("pool-a", "team-a").labels();
+
+        assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.path("metadata").path("name").asText()).isEqualTo(Chart.FULLNAME + "-workers");
+        assertThat(monitor.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
+        assertThat(monitor.path("spec").path("selector").path("matchLabels").size()).isPositive();
+        monitor.path("spec").path("selector").path("matchLabels").fields()
+                .forEachRemaining(e -> assertThat(workerPodLabels.get(e.getKey())).isEqualTo(e.getValue().asText()));
+        assertThat(endpoint.path("port").asText()).isEqualTo(WorkerDeploymentDependent.METRICS_PORT_NAME);
+        assertThat(endpoint.path("path").asText()).isEqualTo(WorkerDeploymentDependent.METRICS_PATH);
+        assertThat(endpoint.path("interval").asText()).isEqualTo("30s");
+        assertThat(endpoint.has("scrapeTimeout")).isFalse();
+        assertThat(endpoint.path("relabelings").get(0).path("targetLabel").asText()).isEqualTo("pool");
+        assertThat(monitor.path("spec").path("namespaceSelector").path("any").asBoolean())
+                .as("workers live in every watched namespace; by default that is all of them").isTrue();
+        assertThat(rendered.ofKind("ServiceMonitor")).as("independent of the operator's ServiceMonitor").isEmpty();
+    }
+
+    @Test
+    void podMonitorLooksOnlyInTheWatchedNamespaces() {
+        JsonNode selector = Chart.render(Map.of("watchNamespaces", List.of("team-a", "team-b"),
+                        "metrics", Map.of("podMonitor", Map.of("enabled", true, "scrapeTimeout", "10s"))))
+                .one("PodMonitor").path("spec");
+
+        assertThat(selector.path("namespaceSelector").has("any")).isFalse();
+        assertThat(selector.path("namespaceSelector").path("matchNames")).extracting(JsonNode::asText)
+                .containsExactly("team-a", "team-b");
+        assertThat(selector.path("podMetricsEndpoints").get(0).path("scrapeTimeout").asText()).isEqualTo("10s");
+        assertThat(Chart.render().ofKind("PodMonitor")).as("off by default").isEmpty();
     }
 }

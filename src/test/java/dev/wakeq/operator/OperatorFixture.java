@@ -1,5 +1,7 @@
 package dev.wakeq.operator;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.wakeq.operator.crd.CredentialsReference;
 import dev.wakeq.operator.crd.DatabaseSpec;
 import dev.wakeq.operator.crd.PoolReference;
@@ -24,6 +26,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -92,6 +95,20 @@ public final class OperatorFixture {
         spec.getFunction().setVersion(TestDatabases.udfVersion());
         tenant.setSpec(spec);
         return client.resource(tenant).create();
+    }
+
+    /**
+     * The common start of a test: pool {@code pool} advertising loopback on {@code wakePort}, the operator's
+     * credentials in Secret {@code db}, and tenant {@code name} on a fresh queue schema, awaited until Ready.
+     */
+    public TestSchema readyTenant(DbServer db, String schemaPrefix, String name, int wakePort, Duration wait)
+            throws Exception {
+        TestSchema schema = queueSchema(db, schemaPrefix);
+        pool("pool", "127.0.0.1", wakePort);
+        credentials("db", DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD);
+        tenant(name, "pool", db, schema.name(), "db");
+        await().atMost(wait).until(() -> conditionIs(name, "Ready", "True", null));
+        return schema;
     }
 
     public QueueTenant get(String tenant) {

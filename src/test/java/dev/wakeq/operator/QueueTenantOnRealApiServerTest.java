@@ -85,11 +85,7 @@ class QueueTenantOnRealApiServerTest {
     void triggerFollowsAChangedPoolAddressAndComesBackWhenDroppedByHand() throws Exception {
         DbServer db = TestDatabases.mariadb();
         OperatorFixture f = new OperatorFixture(client, "qt-drift");
-        TestSchema schema = OperatorFixture.queueSchema(db, "op_drift");
-        f.pool("pool", "127.0.0.1", 18687);
-        f.credentials("db", DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD);
-        f.tenant("t1", "pool", db, schema.name(), "db");
-        await().atMost(WAIT).until(() -> f.conditionIs("t1", "Ready", "True", null));
+        TestSchema schema = f.readyTenant(db, "op_drift", "t1", 18687, WAIT);
 
         client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool")
                 .edit(p -> {
@@ -109,11 +105,7 @@ class QueueTenantOnRealApiServerTest {
     void deletingTheTenantRemovesTriggerAndEventButKeepsTheQueueAndItsRows() throws Exception {
         DbServer db = TestDatabases.mariadb();
         OperatorFixture f = new OperatorFixture(client, "qt-delete");
-        TestSchema schema = OperatorFixture.queueSchema(db, "op_delete");
-        f.pool("pool", "127.0.0.1", 18688);
-        f.credentials("db", DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD);
-        f.tenant("t1", "pool", db, schema.name(), "db");
-        await().atMost(WAIT).until(() -> f.conditionIs("t1", "Ready", "True", null));
+        TestSchema schema = f.readyTenant(db, "op_delete", "t1", 18688, WAIT);
         try (Connection c = schema.root(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO `_queue` (payload) VALUES ('kept-1'), ('kept-2')");
         }

@@ -33,5 +33,7 @@ class WorkerMainSettingsTest {
                 .hasMessageContaining("idle-timeout-seconds");
         assertThatThrownBy(() -> WorkerMain.handler(Map.of("handler", "smtp")))
                 .hasMessageContaining("logging or http");
+        assertThatThrownBy(() -> WorkerMain.start(Map.of("tenants-file", "/t", "metrics-port", "70000")))
+                .hasMessageContaining("metrics-port");
     }
 }

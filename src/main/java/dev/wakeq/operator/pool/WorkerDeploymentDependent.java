@@ -12,7 +12,9 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The pool's worker Deployment. A pure function of the WorkerPool: no lookups, no randomness. */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
@@ -20,6 +22,10 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
 
     public static final String TENANTS_MOUNT = "/etc/wakeq/tenants";
     public static final String TENANTS_FILE = "tenants.json";
+    /** The worker's HTTP port (WorkerMain's default): metrics and probes. */
+    public static final int METRICS_PORT = dev.wakeq.worker.WorkerMain.DEFAULT_METRICS_PORT;
+    public static final String METRICS_PORT_NAME = "metrics";
+    public static final String METRICS_PATH = "/metrics";
 
     public WorkerDeploymentDependent() {
         super(Deployment.class);
@@ -46,7 +52,7 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
                 .endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(names.labels()).endMetadata()
+                .withNewMetadata().withLabels(names.labels()).withAnnotations(scrapeAnnotations()).endMetadata()
                 .withNewSpec()
                 // Workers drain on SIGTERM: finish or release claimed jobs within this period.
                 .withTerminationGracePeriodSeconds(60L)
@@ -55,6 +61,18 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .addNewContainer().withName("worker").withImage(spec.getImage()).withArgs("worker")
                 .addNewPort().withName("wake-udp").withContainerPort(port).withProtocol("UDP").endPort()
                 .addNewPort().withName("wake-tcp").withContainerPort(port).withProtocol("TCP").endPort()
+                .addNewPort().withName(METRICS_PORT_NAME).withContainerPort(METRICS_PORT).withProtocol("TCP").endPort()
+                // Not ready until its tenants are loaded and again while draining: the wake Service then sends
+                // to the other workers. A new pod that cannot use the tenants file stalls the rollout instead
+                // of replacing a working worker.
+                .withNewReadinessProbe().withNewHttpGet().withPath("/healthz/ready")
+                .withPort(new IntOrString(METRICS_PORT_NAME)).endHttpGet()
+                .withPeriodSeconds(5).withTimeoutSeconds(2).withFailureThreshold(2).endReadinessProbe()
+                // Fails only when a wake listener died; generous, so a busy JVM is not restarted mid-job.
+                .withNewLivenessProbe().withNewHttpGet().withPath("/healthz/live")
+                .withPort(new IntOrString(METRICS_PORT_NAME)).endHttpGet()
+                .withInitialDelaySeconds(10).withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(3)
+                .endLivenessProbe()
                 .withEnv(env(pool, port))
                 .withResources(spec.getResources())
                 .addNewVolumeMount().withName("tenants").withMountPath(TENANTS_MOUNT).withReadOnly(true).endVolumeMount()
@@ -71,12 +89,25 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .build();
     }
 
+    /**
+     * For Prometheus set-ups that discover pods by annotation (the common {@code kubernetes-pods} job). The
+     * Prometheus Operator ignores these and uses the chart's PodMonitor, which selects the labels instead.
+     */
+    private static Map<String, String> scrapeAnnotations() {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put("prometheus.io/scrape", "true");
+        annotations.put("prometheus.io/port", String.valueOf(METRICS_PORT));
+        annotations.put("prometheus.io/path", METRICS_PATH);
+        return annotations;
+    }
+
     private static List<EnvVar> env(WorkerPool pool, int port) {
         HandlerSpec handler = pool.getSpec().getHandler();
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("WAKEQ_WORKER_ID").withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
         env.add(new EnvVar("WAKEQ_PORT", String.valueOf(port), null));
+        env.add(new EnvVar("WAKEQ_METRICS_PORT", String.valueOf(METRICS_PORT), null));
         env.add(new EnvVar("WAKEQ_TENANTS_FILE", TENANTS_MOUNT + "/" + TENANTS_FILE, null));
         env.add(new EnvVar("WAKEQ_IDLE_TIMEOUT_SECONDS", String.valueOf(pool.getSpec().getIdleTimeoutSeconds()), null));
         env.add(new EnvVar("WAKEQ_HANDLER", handler.getType().name().toLowerCase(), null));

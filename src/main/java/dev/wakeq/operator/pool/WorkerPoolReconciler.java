@@ -2,6 +2,7 @@ package dev.wakeq.operator.pool;
 
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolStatus;
+import dev.wakeq.operator.metrics.OperatorMetrics;
 import dev.wakeq.operator.status.Conditions;
 import dev.wakeq.operator.status.OperatorEvents;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -12,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -28,13 +30,16 @@ import java.util.Objects;
 @ControllerConfiguration(name = "workerpool")
 public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
 
+    private final OperatorMetrics metrics;
     private final Clock clock;
 
-    public WorkerPoolReconciler() {
-        this(Clock.systemUTC());
+    @Inject
+    public WorkerPoolReconciler(OperatorMetrics metrics) {
+        this(metrics, Clock.systemUTC());
     }
 
-    WorkerPoolReconciler(Clock clock) {
+    WorkerPoolReconciler(OperatorMetrics metrics, Clock clock) {
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -42,6 +47,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
     public UpdateControl<WorkerPool> reconcile(WorkerPool pool, Context<WorkerPool> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         WorkerPoolStatus next = status(pool, deployment);
+        metrics.poolsReconciled(context.getPrimaryCache());
         if (pool.getStatus() != null && sameStatus(pool.getStatus(), next)) {
             return UpdateControl.noUpdate();
         }

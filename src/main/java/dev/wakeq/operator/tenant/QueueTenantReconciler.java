@@ -8,6 +8,7 @@ import dev.wakeq.operator.config.OperatorConfig;
 import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.operator.crd.QueueTenantStatus;
 import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.metrics.OperatorMetrics;
 import dev.wakeq.operator.status.Conditions;
 import dev.wakeq.operator.status.OperatorEvents;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -35,23 +36,26 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
 
     private final TenantInstaller installer;
     private final OperatorConfig config;
+    private final OperatorMetrics metrics;
     private final Clock clock;
     private PoolRegistry registry;
 
     @Inject
-    public QueueTenantReconciler(OperatorConfig config) {
-        this(new TenantInstaller(), config, Clock.systemUTC());
+    public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics) {
+        this(new TenantInstaller(), config, metrics, Clock.systemUTC());
     }
 
-    QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, Clock clock) {
+    QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, OperatorMetrics metrics, Clock clock) {
         this.installer = installer;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     @Override
     public UpdateControl<QueueTenant> reconcile(QueueTenant tenant, Context<QueueTenant> context) {
         KubernetesClient client = context.getClient();
+        metrics.tenantsReconciled(context.getPrimaryCache());
         QueueTenantStatus old = tenant.getStatus();
         Conditions conditions = Conditions.from(old == null ? null : old.getConditions(),
                 tenant.getMetadata().getGeneration(), clock);
@@ -110,6 +114,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             return false;
         }
         InstallReport report = installer.install(spec);
+        metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
         if (report.object(dev.wakeq.install.ObjectReport.Kind.FUNCTION).map(o -> o.desiredAfterRun()).orElse(false)) {

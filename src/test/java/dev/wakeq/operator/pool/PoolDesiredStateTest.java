@@ -37,7 +37,7 @@ class PoolDesiredStateTest {
         Deployment d = WorkerDeploymentDependent.desired(pool("p"));
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getContainerPort())
-                .containsExactlyInAnyOrder("UDP/8686", "TCP/8686");
+                .containsExactlyInAnyOrder("UDP/8686", "TCP/8686", "TCP/9090");
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
@@ -46,6 +46,35 @@ class PoolDesiredStateTest {
             assertThat(e.getName()).isEqualTo("WAKEQ_TENANTS_FILE");
             assertThat(e.getValue()).isEqualTo("/etc/wakeq/tenants/tenants.json");
         });
+    }
+
+    @Test
+    void workerServesMetricsAndProbesOnItsMetricsPortAndSaysSoForScrapers() {
+        Deployment d = WorkerDeploymentDependent.desired(pool("p"));
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("metrics");
+            assertThat(p.getContainerPort()).isEqualTo(9090);
+        });
+        // The port the worker listens on (WorkerMain's metrics-port) is the port the probes and scrapers use.
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("WAKEQ_METRICS_PORT");
+            assertThat(e.getValue()).isEqualTo("9090");
+        });
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz/ready");
+        assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz/live");
+        assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        assertThat(c.getLivenessProbe().getInitialDelaySeconds()).isPositive();
+        assertThat(d.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", "9090")
+                .containsEntry("prometheus.io/path", "/metrics");
+        // What the chart's PodMonitor selects (helm/wakeq/templates/podmonitor.yaml).
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/name", "wakeq-worker")
+                .containsEntry("app.kubernetes.io/managed-by", "wakeq-operator")
+                .containsEntry("wakeq.dev/pool", "p");
     }
 
     @Test
