@@ -172,10 +172,18 @@ public final class OperatorScaleBench {
         }
     }
 
+    /** SIGTERM, as Kubernetes sends it; prints how long the operator took to end. */
     private void stopOperator() throws InterruptedException {
-        if (operator != null) {
+        if (operator != null && operator.isAlive()) {
+            long start = System.nanoTime();
             operator.destroy();
-            operator.waitFor();
+            if (operator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.out.printf("operator ended %.1f s after SIGTERM (exit code %d)%n", seconds(start),
+                        operator.exitValue());
+            } else {
+                System.out.println("operator still running 30 s after SIGTERM: killed");
+                operator.destroyForcibly().waitFor();
+            }
         }
     }
 

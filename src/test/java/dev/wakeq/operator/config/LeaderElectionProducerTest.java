@@ -1,10 +1,13 @@
 package dev.wakeq.operator.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The settings reach JOSDK as written; above all, a production replica that loses the Lease exits. */
@@ -25,21 +28,41 @@ class LeaderElectionProducerTest {
     }
 
     @Test
-    void defaultsExitOnLosingTheLeaseAndLeaveNamespaceAndIdentityToJosdk() {
+    void defaultsExitOnLosingTheLeaseAndLeaveNamespaceAndIdentityToJosdk() throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
         LeaderElectionConfiguration c = new LeaderElectionProducer()
-                .leaderElection(config(Optional.empty(), Optional.empty(), true));
+                .leaderElection(config(Optional.empty(), Optional.empty(), true), exited::countDown);
         assertThat(c.getLeaseName()).isEqualTo("lease-a");
-        assertThat(c.isExitOnStopLeading()).isTrue();
         assertThat(c.getLeaseNamespace()).isEmpty();
         assertThat(c.getIdentity()).isEmpty();
+        // JOSDK's own exit would deadlock a SIGTERM shutdown; ours runs on another thread.
+        assertThat(c.isExitOnStopLeading()).isFalse();
+        c.getLeaderCallbacks().orElseThrow().onStopLeading();
+        assertThat(exited.await(5, TimeUnit.SECONDS)).as("exits after losing the Lease").isTrue();
     }
 
     @Test
-    void namespaceIdentityAndTheTestOnlyNoExitArePassedOn() {
+    void stoppingToLeadDuringShutdownDoesNotBlockTheCaller() {
+        // The exit blocks forever here, as System.exit does while a shutdown hook runs.
         LeaderElectionConfiguration c = new LeaderElectionProducer()
-                .leaderElection(config(Optional.of("ops"), Optional.of("pod-1"), false));
+                .leaderElection(config(Optional.empty(), Optional.empty(), true), () -> {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> c.getLeaderCallbacks().orElseThrow().onStopLeading());
+    }
+
+    @Test
+    void namespaceIdentityAndTheTestOnlyNoExitArePassedOn() throws Exception {
+        CountDownLatch exited = new CountDownLatch(1);
+        LeaderElectionConfiguration c = new LeaderElectionProducer()
+                .leaderElection(config(Optional.of("ops"), Optional.of("pod-1"), false), exited::countDown);
         assertThat(c.getLeaseNamespace()).contains("ops");
         assertThat(c.getIdentity()).contains("pod-1");
-        assertThat(c.isExitOnStopLeading()).isFalse();
+        c.getLeaderCallbacks().orElseThrow().onStopLeading();
+        assertThat(exited.await(200, TimeUnit.MILLISECONDS)).isFalse();
     }
 }
