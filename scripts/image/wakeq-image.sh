@@ -102,7 +102,7 @@ python3 scripts/image/oci-archive.py "$out/wakeq-$version.tar" \
   --tag "ghcr.io/wakeq/wakeq:$version" --tag "wakeq:$version" \
   --layer "$work/rootfs" --layer "$work/jre" --layer "$work/app" \
   --entrypoint "$entrypoint" --user "$user" --workdir "$workdir" \
-  --env PATH=/opt/java/openjdk/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java/openjdk --env LANG=C.UTF-8 \
+  --env PATH=/opt/java/openjdk/bin:/usr/bin:/bin --env JAVA_HOME=/opt/java/openjdk --env LANG=C.UTF-8 --env MALLOC_ARENA_MAX=2 \
   --label org.opencontainers.image.title=wakeq \
   --label "org.opencontainers.image.version=$version" \
   --label "org.opencontainers.image.description=wakeq operator; the same image runs the workers (argument: worker)" \

@@ -31,7 +31,7 @@ class DeploymentTemplateTest {
         assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
         assertThat(container.path("resources").path("requests").path("cpu").asText()).isEqualTo("100m");
         assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("256Mi");
-        assertThat(container.path("resources").path("limits").path("memory").asText()).isEqualTo("512Mi");
+        assertThat(container.path("resources").path("limits").path("memory").asText()).isEqualTo("384Mi");
         assertThat(pod.path("serviceAccountName").asText()).isEqualTo(Chart.FULLNAME);
         for (String absent : List.of("imagePullSecrets", "nodeSelector", "tolerations", "affinity", "priorityClassName")) {
             assertThat(pod.has(absent)).as(absent).isFalse();
@@ -167,5 +167,12 @@ class DeploymentTemplateTest {
         assertThat(resources.path("limits").path("memory").asText()).isEqualTo("1Gi");
         assertThat(rendered.env("JAVA_TOOL_OPTIONS")).isEqualTo("-Xmx300m");
         assertThat(rendered.env("QUARKUS_OPERATOR_SDK_NAMESPACES")).as("chart env kept").isNotNull();
+    }
+
+    @Test
+    void jvmOptionsReachTheJavaLauncherAndCanBeTurnedOff() {
+        assertThat(Chart.render(Map.of()).env("JDK_JAVA_OPTIONS")).isEqualTo("-XX:TieredStopAtLevel=1");
+        assertThat(Chart.render(Map.of("jvmOptions", "-Xlog:gc")).env("JDK_JAVA_OPTIONS")).isEqualTo("-Xlog:gc");
+        assertThat(Chart.render(Map.of("jvmOptions", "")).env("JDK_JAVA_OPTIONS")).isNull();
     }
 }
