@@ -170,6 +170,13 @@ class DeploymentTemplateTest {
     }
 
     @Test
+    void eachReleaseHasItsOwnLeaseInItsNamespace() {
+        Chart.Rendered rendered = Chart.render(Map.of());
+        assertThat(rendered.env("WAKEQ_OPERATOR_LEADER_ELECTION_LEASE_NAME")).isEqualTo(Chart.FULLNAME);
+        assertThat(rendered.env("WAKEQ_OPERATOR_LEADER_ELECTION_LEASE_NAMESPACE")).isEqualTo(Chart.NAMESPACE);
+    }
+
+    @Test
     void jvmOptionsReachTheJavaLauncherAndCanBeTurnedOff() {
         assertThat(Chart.render(Map.of()).env("JDK_JAVA_OPTIONS")).isEqualTo("-XX:TieredStopAtLevel=1");
         assertThat(Chart.render(Map.of("jvmOptions", "-Xlog:gc")).env("JDK_JAVA_OPTIONS")).isEqualTo("-Xlog:gc");
