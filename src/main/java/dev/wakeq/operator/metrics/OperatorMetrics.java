@@ -52,6 +52,11 @@ public class OperatorMetrics {
     private final ScheduledExecutorService refresher;
 
     public OperatorMetrics(MeterRegistry registry) {
+        // Quarkus hands out its global composite registry, which outlives an application restart in the same JVM
+        // (every @QuarkusTest class with other resources is one). Registering a gauge whose id exists returns the
+        // old gauge, still reading the previous instance's dead cache: the new instance takes the names over.
+        registry.find(TENANTS).meters().forEach(registry::remove);
+        registry.find(POOL_REPLICAS).meters().forEach(registry::remove);
         for (String status : List.of("True", "False", "Unknown")) {
             Gauge.builder(TENANTS, () -> countTenants(status))
                     .description("QueueTenants by the status of their Ready condition (Unknown: not reconciled yet)")
