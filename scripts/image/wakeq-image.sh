@@ -17,9 +17,11 @@ out=${IMAGE_OUT:-target/images}
 [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "no target/quarkus-app: run ./mvnw package first" >&2; exit 1; }
 
 # Modules found with jdeps over target/quarkus-app plus service providers jdeps cannot see: jdk.crypto.ec
-# (TLS to API servers with EC certificates), jdk.naming.dns, jdk.zipfs.
+# (TLS to API servers with EC certificates), jdk.naming.dns, jdk.zipfs; jdk.httpserver for the worker's
+# /metrics and health endpoint (com.sun.net.httpserver).
 MODULES=java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.net.http,\
-java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.management,jdk.naming.dns,jdk.unsupported,jdk.zipfs
+java.security.sasl,java.sql,java.xml,jdk.crypto.ec,jdk.httpserver,jdk.management,jdk.naming.dns,jdk.unsupported,\
+jdk.zipfs
 # java.desktop is there for java.beans; its native libraries for windows, fonts, images and sound would need
 # X11, freetype, alsa and more, and a headless server never loads them.
 EXCLUDE='**/libawt_xawt.so,**/libjawt.so,**/libsplashscreen.so,**/libfontmanager.so,**/libjsound.so,**/libjavajpeg.so,**/liblcms.so'
