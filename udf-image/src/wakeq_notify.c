@@ -49,6 +49,11 @@ __attribute__((used)) static const char wakeq_build_id[] = "wakeq-build-id=" WAK
 /* Index of the optional fifth argument, which names the inserting statement. */
 #define ARG_STATEMENT 4
 
+/* host, port, key [, mode [, statement]]: what _init asks the server to coerce to, and what the call checks. */
+static const enum Item_result arg_types[] = { STRING_RESULT, INT_RESULT, STRING_RESULT, INT_RESULT, STRING_RESULT };
+#define ARGS_MIN 3
+#define ARGS_MAX ((unsigned)(sizeof arg_types / sizeof arg_types[0]))
+
 /* "WQ1 " + kind + " " + key + "\n" */
 #define WAKEQ_MSG_MAX (4 + 1 + 1 + WAKEQ_KEY_MAX + 1)
 
@@ -369,12 +374,10 @@ static long long send_tcp(const struct target *t)
  */
 static long long parse_args(const UDF_ARGS *a, struct target *t, long long *mode, uint64_t *statement)
 {
-    static const enum Item_result want[5] = { STRING_RESULT, INT_RESULT, STRING_RESULT, INT_RESULT,
-                                              STRING_RESULT };
-    if (a->arg_count < 3 || a->arg_count > 5)
+    if (a->arg_count < ARGS_MIN || a->arg_count > ARGS_MAX)
         return WAKEQ_E_ARGC;
     for (unsigned i = 0; i < a->arg_count; i++) {
-        if (a->arg_type[i] != want[i])
+        if (a->arg_type[i] != arg_types[i])
             return WAKEQ_E_ARGC;
         if (a->args[i] == NULL && i != ARG_STATEMENT)
             return WAKEQ_E_NULL;
@@ -415,15 +418,9 @@ WQ_EXPORT char WQ_FN_INIT(UDF_INIT *initid, UDF_ARGS *args, char *message)
     /* Constant arguments must not let the server evaluate us only once per statement. */
     initid->const_item = 0;
     initid->ptr = NULL;
-    if (args->arg_count >= 3 && args->arg_count <= 5) {
-        args->arg_type[0] = STRING_RESULT;
-        args->arg_type[1] = INT_RESULT;
-        args->arg_type[2] = STRING_RESULT;
-        if (args->arg_count > 3)
-            args->arg_type[3] = INT_RESULT;
-        if (args->arg_count > ARG_STATEMENT)
-            args->arg_type[ARG_STATEMENT] = STRING_RESULT;
-    }
+    if (args->arg_count >= ARGS_MIN && args->arg_count <= ARGS_MAX)
+        for (unsigned i = 0; i < args->arg_count; i++)
+            args->arg_type[i] = arg_types[i];
     return 0;
 }
 
