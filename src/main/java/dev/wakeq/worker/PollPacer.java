@@ -35,8 +35,6 @@ final class PollPacer {
     private long rateDue;
     private boolean watchingCommit;
     private long watchStart;
-    /** Between the first wake-up after a poll and the next poll: that poll waits for the commit. */
-    private boolean holding;
 
     PollPacer(long minNanos, long maxNanos, long commitPollNanos, long commitWindowNanos, long now) {
         this.minNanos = minNanos;
@@ -63,7 +61,6 @@ final class PollPacer {
         if (!wokenSinceLastPoll && !lastFoundJobs) {
             watchingCommit = true;
             watchStart = now;
-            holding = true;
         }
         wokenSinceLastPoll = true;
         backoffNanos = minNanos;
@@ -71,7 +68,8 @@ final class PollPacer {
         if (nextPollAt - soonest > 0) {
             nextPollAt = soonest;
         }
-        if (holding && watchStart + commitPollNanos - nextPollAt > 0) {
+        // Every wake-up since a poll that found nothing started (the first) or joined this hold.
+        if (!lastFoundJobs && watchStart + commitPollNanos - nextPollAt > 0) {
             nextPollAt = watchStart + commitPollNanos;
         }
     }
@@ -101,7 +99,6 @@ final class PollPacer {
         }
         lastFoundJobs = foundJobs;
         wokenSinceLastPoll = false;
-        holding = false;
     }
 
     private long rateFloor() {
