@@ -56,12 +56,10 @@ final class PoolRegistry {
     }
 
     TenantsFile read(String namespace, String pool) {
-        PoolFile f = files.computeIfAbsent(new PoolNames(pool, namespace), n -> new PoolFile());
+        PoolNames names = new PoolNames(pool, namespace);
+        PoolFile f = files.computeIfAbsent(names, n -> new PoolFile());
         synchronized (f) {
-            if (!f.known) {
-                remember(f, client.secrets().inNamespace(namespace).withName(new PoolNames(pool, namespace)
-                        .tenantsSecret()).get());
-            }
+            load(names, f);
             return f.file;
         }
     }
@@ -121,9 +119,7 @@ final class PoolRegistry {
             Secret current;
             TenantsFile before;
             synchronized (f) {
-                if (!f.known) {
-                    remember(f, client.secrets().inNamespace(names.namespace()).withName(names.tenantsSecret()).get());
-                }
+                load(names, f);
                 current = f.secret;
                 before = f.file;
             }
@@ -163,11 +159,14 @@ final class PoolRegistry {
         }
     }
 
-    /** Guarded by {@code f}. */
-    private static void remember(PoolFile f, Secret secret) {
-        f.secret = secret;
-        f.file = secret == null ? TenantsFile.empty() : decode(secret);
-        f.known = true;
+    /** Reads the Secret unless its content is known. Guarded by {@code f}. */
+    private void load(PoolNames names, PoolFile f) {
+        if (!f.known) {
+            Secret secret = client.secrets().inNamespace(names.namespace()).withName(names.tenantsSecret()).get();
+            f.secret = secret;
+            f.file = secret == null ? TenantsFile.empty() : decode(secret);
+            f.known = true;
+        }
     }
 
     private static Secret newSecret(WorkerPool pool, PoolNames names, TenantsFile file) {
