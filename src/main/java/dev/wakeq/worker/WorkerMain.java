@@ -47,11 +47,7 @@ public final class WorkerMain {
 
     /** Starts the worker and its HTTP endpoint from the settings, as {@link #main} does. */
     static Running start(Map<String, String> cli) throws IOException {
-        String tenants = setting(cli, "tenants-file", null);
-        if (tenants == null) {
-            throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE");
-        }
-        WorkerConfig config = config(cli, tenants);
+        WorkerConfig config = config(cli);
         int metricsPort = number(cli, "metrics-port", DEFAULT_METRICS_PORT);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("metrics-port must be 0-65535, got: " + metricsPort);
@@ -82,7 +78,11 @@ public final class WorkerMain {
     }
 
     /** The settings the operator's worker Deployment passes as WAKEQ_* variables (WorkerDeploymentDependent). */
-    static WorkerConfig config(Map<String, String> cli, String tenants) {
+    static WorkerConfig config(Map<String, String> cli) {
+        String tenants = setting(cli, "tenants-file", null);
+        if (tenants == null) {
+            throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE");
+        }
         WorkerConfig.Builder b = WorkerConfig.builder()
                 .port(number(cli, "port", WorkerConfig.DEFAULT_PORT))
                 .tenantsFile(Path.of(tenants));

@@ -38,12 +38,8 @@ public final class ContainerWorker implements AutoCloseable {
                 cli.put(name.substring("WAKEQ_".length()).toLowerCase(Locale.ROOT).replace('_', '-'), value);
             }
         });
-        String tenants = cli.get("tenants-file");
-        if (tenants == null) {
-            throw new IllegalArgumentException("the container sets no WAKEQ_TENANTS_FILE");
-        }
         // A pod gets 60 s to drain; a test harness stopping a pod should not wait that long.
-        WorkerConfig config = WorkerMain.config(cli, tenants).toBuilder().bindAddress(podAddress)
+        WorkerConfig config = WorkerMain.config(cli).toBuilder().bindAddress(podAddress)
                 .shutdownGrace(Duration.ofSeconds(5)).build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return new ContainerWorker(WorkerRuntime.start(config, decorate.apply(WorkerMain.handler(cli)), meters), meters);

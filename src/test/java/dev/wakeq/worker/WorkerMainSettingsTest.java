@@ -13,7 +13,7 @@ class WorkerMainSettingsTest {
     @Test
     void readsTheSettingsTheWorkerDeploymentSets() {
         WorkerConfig c = WorkerMain.config(Map.of("port", "9000", "idle-timeout-seconds", "42",
-                "max-attempts", "7", "worker-id", "pod-a"), "/etc/wakeq/tenants.json");
+                "max-attempts", "7", "worker-id", "pod-a", "tenants-file", "/etc/wakeq/tenants.json"));
         assertThat(c.port()).isEqualTo(9000);
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(42));
         assertThat(c.maxAttempts()).isEqualTo(7);
@@ -29,7 +29,7 @@ class WorkerMainSettingsTest {
 
     @Test
     void badValuesNameTheSetting() {
-        assertThatThrownBy(() -> WorkerMain.config(Map.of("idle-timeout-seconds", "soon"), "/t"))
+        assertThatThrownBy(() -> WorkerMain.config(Map.of("idle-timeout-seconds", "soon", "tenants-file", "/t")))
                 .hasMessageContaining("idle-timeout-seconds");
         assertThatThrownBy(() -> WorkerMain.handler(Map.of("handler", "smtp")))
                 .hasMessageContaining("logging or http");
