@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The threads that run {@link JobHandler}s, shared by all tenants. Pollers reserve slots before they claim, so a
@@ -14,10 +15,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class HandlerPool {
 
+    private final int size;
     private final Semaphore slots;
     private final ExecutorService threads;
+    /** Time spent in handlers, for the operator's utilisation figure (a counter; it reads differences). */
+    private final LongAdder busyNanos = new LongAdder();
 
     HandlerPool(int size) {
+        this.size = size;
         slots = new Semaphore(size);
         // The queue never holds more than the reserved slots, so it is bounded by size in practice.
         threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -48,12 +53,28 @@ final class HandlerPool {
     /** Runs a job in a slot reserved earlier; the slot is given back when {@code job} ends. */
     void run(Runnable job) {
         threads.execute(() -> {
+            long start = System.nanoTime();
             try {
                 job.run();
             } finally {
+                busyNanos.add(System.nanoTime() - start);
                 slots.release();
             }
         });
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Slots reserved for a claim or running a job. */
+    int busy() {
+        return size - slots.availablePermits();
+    }
+
+    /** Handler time of the jobs finished so far (running ones count when they end). */
+    double busySeconds() {
+        return busyNanos.sum() / 1e9;
     }
 
     /** Lets running jobs finish within {@code grace}, then interrupts them. */

@@ -3,6 +3,7 @@ package dev.wakeq.worker;
 import dev.wakeq.wire.DropReason;
 import dev.wakeq.wire.WakeMessage;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,8 @@ final class TenantRegistry implements WakeSink {
     private final PollerContext ctx;
     private volatile Map<String, TenantPoller> byKey = Map.of();
     private final Set<TenantPoller> retired = ConcurrentHashMap.newKeySet();
+    /** Tenant name to the wall-clock millisecond of its last wake-up, for the operator's report. */
+    private final Map<String, Long> lastWakes = new ConcurrentHashMap<>();
     private boolean closed;
 
     TenantRegistry(PollerContext ctx) {
@@ -44,6 +47,14 @@ final class TenantRegistry implements WakeSink {
             }
         }
         byKey = Map.copyOf(next);
+        Set<String> names = new HashSet<>();
+        tenants.forEach(t -> names.add(t.name()));
+        lastWakes.keySet().retainAll(names);
+    }
+
+    /** Tenants woken since this worker started (and still configured), with when. */
+    Map<String, Long> lastWakes() {
+        return Map.copyOf(lastWakes);
     }
 
     @Override
@@ -53,6 +64,7 @@ final class TenantRegistry implements WakeSink {
             ctx.metrics().wakeDropped(DropReason.UNKNOWN_TENANT);
             return;
         }
+        lastWakes.put(poller.tenant().name(), System.currentTimeMillis());
         poller.wake(message.kind(), arrivalNanos);
     }
 

@@ -16,9 +16,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The worker's HTTP port for Prometheus and the kubelet: {@code GET /metrics}, {@code /healthz/ready} and
- * {@code /healthz/live}. The JDK's own server, so the worker stays a plain Java process. Its answers carry meter
- * values and fixed words only: never a tenant key, URL or password.
+ * The worker's HTTP port for Prometheus, the kubelet and the operator: {@code GET /metrics},
+ * {@code /healthz/ready}, {@code /healthz/live} and {@code /report} ({@link WorkerReport} as JSON). The JDK's own
+ * server, so the worker stays a plain Java process. Its answers carry meter values, tenant names and fixed words
+ * only: never a tenant key, URL or password.
  */
 public final class WorkerHttpEndpoint implements AutoCloseable {
 
@@ -44,15 +45,17 @@ public final class WorkerHttpEndpoint implements AutoCloseable {
      * @param scrape  the meters in Prometheus text format
      * @param ready   whether the worker should receive wake-ups
      * @param live    false only when a restart would help
+     * @param report  the worker's report for the operator, as JSON
      */
     public static WorkerHttpEndpoint start(InetSocketAddress address, Supplier<String> scrape, BooleanSupplier ready,
-                                           BooleanSupplier live) throws IOException {
+                                           BooleanSupplier live, Supplier<String> report) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
         ExecutorService threads = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("wakeq-http"));
         server.setExecutor(threads);
         server.createContext("/metrics", get(ex -> send(ex, 200, PROMETHEUS_TEXT, scrape.get())));
         server.createContext("/healthz/ready", get(ex -> probe(ex, ready.getAsBoolean(), "not ready")));
         server.createContext("/healthz/live", get(ex -> probe(ex, live.getAsBoolean(), "a wake-up listener died")));
+        server.createContext("/report", get(ex -> send(ex, 200, "application/json", report.get())));
         server.start();
         return new WorkerHttpEndpoint(server, threads);
     }

@@ -57,7 +57,7 @@ public final class WorkerMain {
         try {
             WorkerHttpEndpoint http = WorkerHttpEndpoint.start(
                     new InetSocketAddress(config.bindAddress(), metricsPort), meters::scrape, runtime::ready,
-                    runtime::live);
+                    runtime::live, () -> runtime.report().toJson());
             return new Running(runtime, http, meters);
         } catch (IOException | RuntimeException e) {
             runtime.close();

@@ -92,6 +92,12 @@ public final class WorkerRuntime implements AutoCloseable {
         return !listening || draining || (udp.alive() && tcp.alive());
     }
 
+    /** This worker's load and the tenants it has seen wake-ups for, as {@code GET /report} sends them. */
+    public WorkerReport report() {
+        return new WorkerReport(config.workerId(), ready(), pool.size(), pool.busy(), pool.busySeconds(),
+                metrics.activePollers(), registry.lastWakes());
+    }
+
     /** Replaces the tenants, as a tenants file reload would; for embedding without a file. */
     public void setTenants(List<TenantConfig> tenants) {
         registry.apply(tenants);

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,33 @@ class WorkerHttpEndpointTest {
                 .contains("# TYPE wakeq_pollers_active gauge")
                 .contains("wakeq_wake_to_claim_seconds_bucket{le=")
                 .doesNotContain(PASSWORD).doesNotContain(KEY).doesNotContain("acme");
+    }
+
+    @Test
+    void reportNamesTheWokenTenantAndTheLoadButNoSecret() throws Exception {
+        Files.writeString(tenantsFile, TENANTS);
+        start();
+        WorkerReport before = WorkerReport.parse(get("/report").body().getBytes(StandardCharsets.UTF_8));
+        assertThat(before.workerId()).isEqualTo("test-worker");
+        assertThat(before.ready()).isTrue();
+        assertThat(before.handlerThreads()).isPositive();
+        assertThat(before.lastWakes()).as("no wake-up yet").isEmpty();
+
+        long sent = System.currentTimeMillis();
+        byte[] wake = WakeCodec.encode(WakeMessage.insert(KEY));
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.send(new DatagramPacket(wake, wake.length, InetAddress.getLoopbackAddress(), worker.runtime().port()));
+        }
+        await().atMost(WAIT).until(() -> get("/report").body().contains("shop/acme"));
+        HttpResponse<String> answer = get("/report");
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).doesNotContain(PASSWORD).doesNotContain(KEY).doesNotContain("jdbc");
+        WorkerReport after = WorkerReport.parse(answer.body().getBytes(StandardCharsets.UTF_8));
+        assertThat(after.lastWakes().get("shop/acme")).isBetween(sent - 1000, System.currentTimeMillis());
+
+        // A tenant removed from the file is no longer reported.
+        Files.writeString(tenantsFile, "{\"version\":1,\"tenants\":[]}");
+        await().atMost(WAIT).until(() -> !get("/report").body().contains("shop/acme"));
     }
 
     @Test

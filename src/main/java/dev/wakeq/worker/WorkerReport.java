@@ -1,0 +1,48 @@
+package dev.wakeq.worker;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * What a worker tells the operator at {@code GET /report}: its load, for autoscaling, and when it last saw a
+ * wake-up for each tenant, for {@code QueueTenant.status.lastWakeSeen}. Tenant names only: never a key, URL or
+ * password. Unknown fields are ignored, so an operator and workers of neighbouring versions understand each other.
+ *
+ * @param workerId       the pod name
+ * @param ready          whether the worker takes wake-ups (false while draining)
+ * @param handlerThreads jobs the worker can run at once
+ * @param busyHandlers   handler slots reserved or running now
+ * @param busySeconds    handler time spent on jobs since start (a counter: rates come from two reports)
+ * @param activePollers  tenants being polled now
+ * @param lastWakes      tenant name ({@code namespace/name}) to the epoch millisecond of its last wake-up here
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record WorkerReport(String workerId, boolean ready, int handlerThreads, int busyHandlers, double busySeconds,
+                           int activePollers, Map<String, Long> lastWakes) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public WorkerReport {
+        lastWakes = lastWakes == null ? Map.of() : Map.copyOf(lastWakes);
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a report; an answer that is not one throws {@link IOException}. */
+    public static WorkerReport parse(byte[] json) throws IOException {
+        WorkerReport report = JSON.readValue(json, WorkerReport.class);
+        if (report == null) {
+            throw new IOException("empty report");
+        }
+        return report;
+    }
+}
