@@ -150,6 +150,11 @@ ClusterRole (rbac.scope=cluster) and the per-namespace Roles (rbac.scope=namespa
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Pods: lists a WorkerPool's worker pods (by its labels) to ask each for its report on the
+# metrics port (load for autoscaling, last wake-up per tenant). Read-only.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list"]
 # Events: records what it did and why a condition turned False (kubectl describe).
 - apiGroups: [""]
   resources: ["events"]

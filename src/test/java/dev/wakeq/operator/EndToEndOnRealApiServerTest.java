@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.wakeq.operator.crd.QueueTenant;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.crd.WorkerPoolStatus;
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestDatabases;
 import dev.wakeq.testbed.TestSchema;
@@ -24,6 +26,7 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
@@ -79,6 +82,7 @@ class EndToEndOnRealApiServerTest {
             String tenant = f.namespace + "/t1";
             await().atMost(WAIT).until(() -> kubelet.serves(tenant));
 
+            Instant before = Instant.now();
             String payload = "e2e-" + db.name();
             long inserted = System.nanoTime();
             try (Connection c = schema.root();
@@ -98,9 +102,29 @@ class EndToEndOnRealApiServerTest {
             assertThat(OperatorFixture.rows(schema, "_queue_dead")).isZero();
             System.out.printf("end-to-end on %s: insert to handled and deleted within %d ms%n", db.name(), millis);
 
+            // The worker's report reaches both statuses: the pool counts its tenant and decides its size, the
+            // tenant shows when a worker last saw its wake-up.
+            await().atMost(WAIT).untilAsserted(() -> {
+                WorkerPoolStatus pool = client.resources(WorkerPool.class).inNamespace(f.namespace).withName("pool")
+                        .get().getStatus();
+                assertThat(pool.getTenants()).isEqualTo(1);
+                assertThat(pool.getTargetReplicas()).isEqualTo(1);
+                assertThat(pool.getConditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("Scaling");
+                    assertThat(c.getMessage()).contains("on 1 reporting worker(s)");
+                });
+            });
+            await().atMost(WAIT).untilAsserted(() -> {
+                String seen = f.get("t1").getStatus().getLastWakeSeen();
+                assertThat(seen).isNotNull();
+                assertThat(Instant.parse(seen)).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
+            });
+
             // Deleting the tenant deregisters it: the Secret changes and the running worker drops it.
             client.resources(QueueTenant.class).inNamespace(f.namespace).withName("t1").delete();
             await().atMost(WAIT).until(() -> f.get("t1") == null && !kubelet.serves(tenant));
+            await().atMost(WAIT).until(() -> Integer.valueOf(0).equals(client.resources(WorkerPool.class)
+                    .inNamespace(f.namespace).withName("pool").get().getStatus().getTenants()));
             assertThat(OperatorFixture.triggerBody(schema, "wakeq_wake___queue")).isEmpty();
         }
     }

@@ -1,9 +1,11 @@
 package dev.wakeq.worker;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -17,11 +19,13 @@ import java.util.function.UnaryOperator;
 public final class ContainerWorker implements AutoCloseable {
 
     private final WorkerRuntime runtime;
-    private final SimpleMeterRegistry meters;
+    private final PrometheusMeterRegistry meters;
+    private final WorkerHttpEndpoint http;
 
-    private ContainerWorker(WorkerRuntime runtime, SimpleMeterRegistry meters) {
+    private ContainerWorker(WorkerRuntime runtime, PrometheusMeterRegistry meters, WorkerHttpEndpoint http) {
         this.runtime = runtime;
         this.meters = meters;
+        this.http = http;
     }
 
     /**
@@ -41,8 +45,22 @@ public final class ContainerWorker implements AutoCloseable {
         // A pod gets 60 s to drain; a test harness stopping a pod should not wait that long.
         WorkerConfig config = WorkerMain.config(cli).toBuilder().bindAddress(podAddress)
                 .shutdownGrace(Duration.ofSeconds(5)).build();
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        return new ContainerWorker(WorkerRuntime.start(config, decorate.apply(WorkerMain.handler(cli)), meters), meters);
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(WorkerMain.handler(cli)), meters);
+        try {
+            // Port 0: several pods share this machine's addresses, so each gets its own metrics port.
+            WorkerHttpEndpoint http = WorkerHttpEndpoint.start(new InetSocketAddress(podAddress, 0), meters::scrape,
+                    runtime::ready, runtime::live, () -> runtime.report().toJson());
+            return new ContainerWorker(runtime, meters, http);
+        } catch (IOException | RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** Where {@code /metrics}, the probes and {@code /report} answer. */
+    public int httpPort() {
+        return http.port();
     }
 
     /** Tenants-file checks that found new content (loaded or rejected): each one a file the worker has seen. */
@@ -62,5 +80,6 @@ public final class ContainerWorker implements AutoCloseable {
     @Override
     public void close() {
         runtime.close();
+        http.close();
     }
 }

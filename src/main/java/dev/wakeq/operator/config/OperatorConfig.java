@@ -17,6 +17,13 @@ public interface OperatorConfig {
     @WithDefault("30s")
     Duration retryInterval();
 
+    /**
+     * How often each WorkerPool's workers are asked for their reports (load for the autoscaler, wake-ups for
+     * {@code QueueTenant.status.lastWakeSeen}).
+     */
+    @WithDefault("15s")
+    Duration reportInterval();
+
     /** Leader election: only the replica holding the Lease reconciles; the others wait to take over. */
     LeaderElection leaderElection();
 

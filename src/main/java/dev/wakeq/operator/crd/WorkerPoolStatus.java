@@ -23,7 +23,11 @@ public class WorkerPoolStatus {
     @JsonPropertyDescription("Worker pods that are ready.")
     private Integer readyReplicas;
 
-    @JsonPropertyDescription("QueueTenants served by this pool.")
+    @JsonPropertyDescription("Workers the operator's autoscaler wants (scaling.mode Operator); the Scaling "
+            + "condition says why.")
+    private Integer targetReplicas;
+
+    @JsonPropertyDescription("QueueTenants registered in this pool's tenants Secret.")
     private Integer tenants;
 
     @LabelSelector
@@ -60,6 +64,14 @@ public class WorkerPoolStatus {
 
     public void setReadyReplicas(Integer readyReplicas) {
         this.readyReplicas = readyReplicas;
+    }
+
+    public Integer getTargetReplicas() {
+        return targetReplicas;
+    }
+
+    public void setTargetReplicas(Integer targetReplicas) {
+        this.targetReplicas = targetReplicas;
     }
 
     public Integer getTenants() {

@@ -63,7 +63,7 @@ public class OperatorMetrics {
                     .tag("condition", "Ready").tag("status", status).register(registry);
         }
         poolReplicas = MultiGauge.builder(POOL_REPLICAS)
-                .description("Worker replicas of each WorkerPool: desired (from its spec) and ready (its status)")
+                .description("Worker replicas of each WorkerPool: desired (the autoscaler's target, or spec.replicas with External scaling) and ready (its status)")
                 .register(registry);
         installsOk = installs(registry, "ok");
         installsWithProblems = installs(registry, "problem");
@@ -139,7 +139,7 @@ public class OperatorMetrics {
         Tags tags = Tags.of("namespace", pool.getMetadata().getNamespace(), "pool", pool.getMetadata().getName());
         int ready = pool.getStatus() == null || pool.getStatus().getReadyReplicas() == null ? 0
                 : pool.getStatus().getReadyReplicas();
-        return Stream.of(MultiGauge.Row.of(tags.and("state", "desired"), ReplicaPolicy.desiredReplicas(pool.getSpec())),
+        return Stream.of(MultiGauge.Row.of(tags.and("state", "desired"), ReplicaPolicy.desiredReplicas(pool)),
                 MultiGauge.Row.of(tags.and("state", "ready"), ready));
     }
 

@@ -1,24 +1,39 @@
 package dev.wakeq.operator.pool;
 
 import dev.wakeq.operator.crd.ScalingSpec;
+import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolSpec;
 
 /**
- * How many workers a pool runs. Until load-based autoscaling and scale-to-zero exist (issue 6), the operator
- * keeps {@code max(minReplicas, 1)}: a pool with no worker would drop wake-ups, since nothing else listens yet.
+ * How many workers a pool's Deployment gets. With {@code scaling.mode: Operator} that is the {@link Autoscaler}'s
+ * last decision, kept in {@code status.targetReplicas} so that it survives an operator restart; with
+ * {@code External}, {@code spec.replicas} (the scale subresource). Always within minReplicas..maxReplicas and never
+ * below 1: nothing else listens on a pool's wake address yet, so a pool at zero would lose its wake-ups.
  */
 public final class ReplicaPolicy {
 
     private ReplicaPolicy() {
     }
 
-    public static int desiredReplicas(WorkerPoolSpec spec) {
-        int min = spec.getMinReplicas() == null ? 1 : spec.getMinReplicas();
-        int max = spec.getMaxReplicas() == null ? Math.max(min, 1) : spec.getMaxReplicas();
-        int wanted = spec.getScaling().getMode() == ScalingSpec.Mode.External && spec.getReplicas() != null
-                ? spec.getReplicas()
-                : min;
-        return Math.max(1, Math.min(Math.max(wanted, min), Math.max(max, 1)));
+    public static int desiredReplicas(WorkerPool pool) {
+        WorkerPoolSpec spec = pool.getSpec();
+        Integer wanted = spec.getScaling().getMode() == ScalingSpec.Mode.External ? spec.getReplicas()
+                : pool.getStatus() == null ? null : pool.getStatus().getTargetReplicas();
+        return clamp(spec, wanted == null ? floor(spec) : wanted);
+    }
+
+    /** The fewest workers: minReplicas, but at least 1 (scale to zero needs a receiver that does not exist yet). */
+    static int floor(WorkerPoolSpec spec) {
+        return Math.max(1, spec.getMinReplicas() == null ? 1 : spec.getMinReplicas());
+    }
+
+    /** The most workers: maxReplicas, but never below the floor (an invalid range is reported, not obeyed). */
+    static int ceiling(WorkerPoolSpec spec) {
+        return Math.max(floor(spec), spec.getMaxReplicas() == null ? floor(spec) : spec.getMaxReplicas());
+    }
+
+    private static int clamp(WorkerPoolSpec spec, int wanted) {
+        return Math.max(floor(spec), Math.min(wanted, ceiling(spec)));
     }
 
     /** Why the pool's spec cannot be honoured as written, or null. */

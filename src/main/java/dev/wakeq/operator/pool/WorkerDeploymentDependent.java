@@ -44,7 +44,7 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .withNewMetadata().withName(names.deployment()).withNamespace(names.namespace())
                 .withLabels(names.labels()).endMetadata()
                 .withNewSpec()
-                .withReplicas(ReplicaPolicy.desiredReplicas(spec))
+                .withReplicas(ReplicaPolicy.desiredReplicas(pool))
                 .withNewSelector().withMatchLabels(names.selectorLabels()).endSelector()
                 // maxUnavailable 0: a rollout (new image) adds a ready worker before it removes one, so some
                 // worker is always listening.

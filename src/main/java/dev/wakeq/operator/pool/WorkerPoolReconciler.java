@@ -14,10 +14,22 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import jakarta.inject.Inject;
+import dev.wakeq.operator.config.OperatorConfig;
+import dev.wakeq.operator.tenant.PoolRegistry;
+import dev.wakeq.operator.tenant.WakeSightings;
+import dev.wakeq.worker.WorkerReport;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.jboss.logging.Logger;
 import java.util.Objects;
 
-/** Keeps a pool's Deployment, wake Service and disruption budget as the spec says, and reports them in status. */
+/**
+ * Keeps a pool's Deployment, wake Service and disruption budget as the spec says, asks its workers for their
+ * reports every {@link OperatorConfig#reportInterval()}, lets the {@link Autoscaler} decide the replicas from them,
+ * hands their wake-up sightings to the QueueTenant reconciler, and reports all of it in status.
+ */
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = WorkerDeploymentDependent.class),
         @Dependent(name = "wake-service", type = WakeServiceDependent.class),
@@ -30,38 +42,84 @@ import java.util.Objects;
 @ControllerConfiguration(name = "workerpool")
 public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
 
+    private static final Logger LOG = Logger.getLogger(WorkerPoolReconciler.class);
+    /** After a new target, look again soon: the next reconcile's Deployment update is what applies it. */
+    private static final Duration APPLY_SOON = Duration.ofSeconds(1);
+
     private final OperatorMetrics metrics;
+    private final OperatorConfig config;
+    private final WorkerReports reports;
+    private final Autoscaler autoscaler;
+    private final WakeSightings sightings;
+    private final PoolRegistry registry;
     private final Clock clock;
 
     @Inject
-    public WorkerPoolReconciler(OperatorMetrics metrics) {
-        this(metrics, Clock.systemUTC());
+    public WorkerPoolReconciler(OperatorMetrics metrics, OperatorConfig config, WorkerReports reports,
+                                Autoscaler autoscaler, WakeSightings sightings, PoolRegistry registry) {
+        this(metrics, config, reports, autoscaler, sightings, registry, Clock.systemUTC());
     }
 
-    WorkerPoolReconciler(OperatorMetrics metrics, Clock clock) {
+    WorkerPoolReconciler(OperatorMetrics metrics, OperatorConfig config, WorkerReports reports, Autoscaler autoscaler,
+                         WakeSightings sightings, PoolRegistry registry, Clock clock) {
         this.metrics = metrics;
+        this.config = config;
+        this.reports = reports;
+        this.autoscaler = autoscaler;
+        this.sightings = sightings;
+        this.registry = registry;
         this.clock = clock;
     }
 
     @Override
     public UpdateControl<WorkerPool> reconcile(WorkerPool pool, Context<WorkerPool> context) {
         Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-        WorkerPoolStatus next = status(pool, deployment);
-        metrics.poolsReconciled(context.getPrimaryCache());
-        if (pool.getStatus() != null && sameStatus(pool.getStatus(), next)) {
-            return UpdateControl.noUpdate();
+        PoolNames names = PoolNames.of(pool);
+        List<WorkerReport> answers = List.of();
+        try {
+            answers = reports.fetch(context.getClient(), names).reports();
+        } catch (KubernetesClientException e) {
+            // E.g. no RBAC for pods: the pool still works, it just is not scaled; the Scaling condition says so.
+            LOG.warnf("WorkerPool %s/%s: cannot list its worker pods: %s", names.namespace(), names.pool(),
+                    e.getMessage());
         }
-        new OperatorEvents(context.getClient()).readyChanged(pool,
-                pool.getStatus() == null ? null : pool.getStatus().getConditions(), next.getConditions());
+        answers.forEach(r -> sightings.record(r.lastWakes()));
+        Autoscaler.Decision decision = autoscaler.decide(pool, ReplicaPolicy.desiredReplicas(pool), answers,
+                clock.instant());
+        Integer tenants = tenants(pool, names);
+        WorkerPoolStatus next = status(pool, deployment, decision, tenants);
+        metrics.poolsReconciled(context.getPrimaryCache());
+        WorkerPoolStatus old = pool.getStatus();
+        boolean retarget = old == null || !Objects.equals(old.getTargetReplicas(), next.getTargetReplicas());
+        Duration again = retarget ? APPLY_SOON : config.reportInterval();
+        if (old != null && sameStatus(old, next)) {
+            return UpdateControl.<WorkerPool>noUpdate().rescheduleAfter(again);
+        }
+        OperatorEvents events = new OperatorEvents(context.getClient());
+        events.readyChanged(pool, old == null ? null : old.getConditions(), next.getConditions());
+        if (retarget && old != null && old.getTargetReplicas() != null) {
+            events.record(pool, OperatorEvents.NORMAL, decision.reason().name(), "target workers "
+                    + old.getTargetReplicas() + " -> " + next.getTargetReplicas() + ": " + decision.message());
+        }
         // Send status only: on server-side apply a status patch would otherwise claim the spec fields it carries.
         WorkerPool patch = new WorkerPool();
         patch.setMetadata(new ObjectMetaBuilder().withName(pool.getMetadata().getName())
                 .withNamespace(pool.getMetadata().getNamespace()).build());
         patch.setStatus(next);
-        return UpdateControl.patchStatus(patch);
+        return UpdateControl.patchStatus(patch).rescheduleAfter(again);
     }
 
-    WorkerPoolStatus status(WorkerPool pool, Deployment deployment) {
+    /** The tenants the pool's Secret lists; on a read error the last known figure stays. */
+    private Integer tenants(WorkerPool pool, PoolNames names) {
+        try {
+            return registry.tenantCount(names.namespace(), names.pool());
+        } catch (KubernetesClientException e) {
+            LOG.debugf("WorkerPool %s/%s: tenants Secret not read: %s", names.namespace(), names.pool(), e.getMessage());
+            return pool.getStatus() == null ? null : pool.getStatus().getTenants();
+        }
+    }
+
+    WorkerPoolStatus status(WorkerPool pool, Deployment deployment, Autoscaler.Decision decision, Integer tenants) {
         PoolNames names = PoolNames.of(pool);
         WorkerPoolStatus old = pool.getStatus();
         WorkerPoolStatus status = new WorkerPoolStatus();
@@ -72,7 +130,8 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
                 : deployment.getStatus().getReadyReplicas();
         status.setReplicas(replicas == null ? 0 : replicas);
         status.setReadyReplicas(ready == null ? 0 : ready);
-        status.setTenants(old == null ? null : old.getTenants());
+        status.setTenants(tenants);
+        status.setTargetReplicas(decision.target());
 
         Conditions conditions = Conditions.from(old == null ? null : old.getConditions(),
                 pool.getMetadata().getGeneration(), clock);
@@ -86,6 +145,10 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         conditions.set("Available", available, available ? "WorkersReady" : "NoReadyWorker",
                 available ? ready + " worker(s) ready" : "no worker pod of Deployment " + names.deployment()
                         + " is ready yet; wake-ups wait for the sweep until one is");
+        int have = replicas == null ? 0 : replicas;
+        conditions.set("Scaling", have != decision.target(), decision.reason().name(),
+                (have != decision.target() ? "from " + have + " to " + decision.target() + " worker(s): "
+                        : decision.target() + " worker(s): ") + decision.message());
         boolean ok = specProblem == null && available;
         conditions.set("Ready", ok, ok ? "PoolReady" : (specProblem != null ? "InvalidReplicaRange" : "NoReadyWorker"),
                 ok ? "serving wake-ups on Service " + names.wakeService()
@@ -100,6 +163,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
                 && Objects.equals(a.getReadyReplicas(), b.getReadyReplicas())
                 && Objects.equals(a.getSelector(), b.getSelector())
                 && Objects.equals(a.getTenants(), b.getTenants())
+                && Objects.equals(a.getTargetReplicas(), b.getTargetReplicas())
                 && Conditions.same(a.getConditions(), b.getConditions());
     }
 }

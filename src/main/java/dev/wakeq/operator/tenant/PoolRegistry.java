@@ -3,6 +3,8 @@ package dev.wakeq.operator.tenant;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.pool.PoolNames;
 import dev.wakeq.operator.pool.WorkerDeploymentDependent;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -31,13 +33,15 @@ import java.util.function.UnaryOperator;
  * fails, the Secret is read again and the changes are reapplied. No registration is lost.</li>
  * </ul>
  */
-final class PoolRegistry {
+@Singleton
+public final class PoolRegistry {
 
     private static final int ATTEMPTS = 8;
 
     private final KubernetesClient client;
     private final Map<PoolNames, PoolFile> files = new ConcurrentHashMap<>();
 
+    @Inject
     PoolRegistry(KubernetesClient client) {
         this.client = client;
     }
@@ -62,6 +66,11 @@ final class PoolRegistry {
             load(names, f);
             return f.file;
         }
+    }
+
+    /** How many tenants the pool's Secret lists (its last known copy; read once if none is known yet). */
+    public int tenantCount(String namespace, String pool) {
+        return read(namespace, pool).tenants().size();
     }
 
     /** Applies {@code change} to the pool's tenants file; creates the Secret (owned by the pool) if missing. */

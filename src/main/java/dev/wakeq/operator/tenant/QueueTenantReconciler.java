@@ -21,6 +21,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -38,17 +41,22 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final OperatorConfig config;
     private final OperatorMetrics metrics;
     private final Clock clock;
-    private PoolRegistry registry;
+    private final PoolRegistry registry;
+    private final WakeSightings sightings;
 
     @Inject
-    public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics) {
-        this(new TenantInstaller(), config, metrics, Clock.systemUTC());
+    public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
+                                 WakeSightings sightings) {
+        this(new TenantInstaller(), config, metrics, registry, sightings, Clock.systemUTC());
     }
 
-    QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, OperatorMetrics metrics, Clock clock) {
+    QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, OperatorMetrics metrics,
+                          PoolRegistry registry, WakeSightings sightings, Clock clock) {
         this.installer = installer;
         this.config = config;
         this.metrics = metrics;
+        this.registry = registry;
+        this.sightings = sightings;
         this.clock = clock;
     }
 
@@ -61,7 +69,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
                 tenant.getMetadata().getGeneration(), clock);
         QueueTenantStatus status = new QueueTenantStatus();
         status.setObservedGeneration(tenant.getMetadata().getGeneration());
-        status.setLastWakeSeen(old == null ? null : old.getLastWakeSeen());
+        status.setLastWakeSeen(lastWakeSeen(TenantInputs.tenantName(tenant), old));
 
         boolean ready = reconcile(tenant, client, conditions, status);
         Conditions.Summary summary = conditions.summary();
@@ -91,7 +99,6 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         status.setWakeTarget(resolved.wakeHost() + ":" + resolved.wakePort());
 
-        PoolRegistry registry = registry(client);
         String name = TenantInputs.tenantName(tenant);
         String key = registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key)
                 .orElseGet(TenantKeys::newKey);
@@ -130,7 +137,6 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         KubernetesClient client = context.getClient();
         String namespace = tenant.getMetadata().getNamespace();
         String poolName = tenant.getSpec().getPool().getName();
-        PoolRegistry registry = registry(client);
         String name = TenantInputs.tenantName(tenant);
         try {
             WorkerPool pool = client.resources(WorkerPool.class).inNamespace(namespace).withName(poolName).get();
@@ -146,15 +152,27 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             LOG.warnf("tenant %s: trigger and event left in place: %s", name, e.getMessage());
         }
         registry.remove(namespace, poolName, name);
+        sightings.forget(name);
         return DeleteControl.defaultDelete();
     }
 
-    /** One registry for the operator's life: it batches and caches across reconciles (the client never changes). */
-    private synchronized PoolRegistry registry(KubernetesClient client) {
-        if (registry == null) {
-            registry = new PoolRegistry(client);
+    /**
+     * The later of the status's value and the workers' latest report, to the second: a busy tenant's wake-ups
+     * then change the status at most once per re-check, not on every insert.
+     */
+    private String lastWakeSeen(String name, QueueTenantStatus old) {
+        String before = old == null ? null : old.getLastWakeSeen();
+        Instant known = null;
+        try {
+            known = before == null ? null : Instant.parse(before);
+        } catch (DateTimeParseException e) {
+            // Written by hand or by another tool: the workers' figure replaces it.
         }
-        return registry;
+        Instant seen = sightings.last(name).map(t -> t.truncatedTo(ChronoUnit.SECONDS)).orElse(null);
+        if (seen == null || (known != null && !seen.isAfter(known))) {
+            return before;
+        }
+        return seen.toString();
     }
 
     private static QueueTenant statusPatch(QueueTenant tenant, QueueTenantStatus status) {

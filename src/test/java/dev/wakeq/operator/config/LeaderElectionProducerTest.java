@@ -23,6 +23,7 @@ class LeaderElectionProducerTest {
         return new OperatorConfig() {
             public Duration recheckInterval() { return Duration.ofMinutes(5); }
             public Duration retryInterval() { return Duration.ofSeconds(30); }
+            public Duration reportInterval() { return Duration.ofSeconds(15); }
             public LeaderElection leaderElection() { return election; }
         };
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wakeq.operator.crd.ScalingSpec;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolSpec;
+import dev.wakeq.operator.crd.WorkerPoolStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -110,18 +111,24 @@ class PoolDesiredStateTest {
 
     @Test
     void replicasFollowTheScalingMode() {
-        WorkerPoolSpec spec = pool("p").getSpec();
+        WorkerPool pool = pool("p");
+        WorkerPoolSpec spec = pool.getSpec();
         spec.setMinReplicas(2);
         spec.setMaxReplicas(4);
-        assertThat(ReplicaPolicy.desiredReplicas(spec)).isEqualTo(2);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("no decision yet: the minimum").isEqualTo(2);
+        pool.setStatus(new WorkerPoolStatus());
+        pool.getStatus().setTargetReplicas(3);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("the autoscaler's decision").isEqualTo(3);
+        pool.getStatus().setTargetReplicas(7);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("a decision from a wider range: clamped").isEqualTo(4);
         spec.getScaling().setMode(ScalingSpec.Mode.External);
         spec.setReplicas(9);
-        assertThat(ReplicaPolicy.desiredReplicas(spec)).as("clamped to max").isEqualTo(4);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("clamped to max").isEqualTo(4);
         spec.setReplicas(3);
-        assertThat(ReplicaPolicy.desiredReplicas(spec)).isEqualTo(3);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).isEqualTo(3);
         spec.setMinReplicas(0);
         spec.setReplicas(0);
-        assertThat(ReplicaPolicy.desiredReplicas(spec)).as("no scale to zero yet").isEqualTo(1);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("no scale to zero yet").isEqualTo(1);
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.wakeq.testbed.kube;
 
 import dev.wakeq.operator.pool.PoolNames;
+import dev.wakeq.operator.pool.WorkerDeploymentDependent;
 import dev.wakeq.operator.tenant.TenantsFile;
 import dev.wakeq.worker.ContainerWorker;
 import dev.wakeq.worker.JobHandler;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -50,6 +53,9 @@ import org.jboss.logging.Logger;
  * kube-proxy spreads a Service's traffic here, so a second pod could not receive wake-ups); a changed pod template
  * stops the old pod before the new one starts (both would need the same address and port), so it does not show
  * the no-gap rollout a real RollingUpdate with {@code maxUnavailable: 0} gives; no probes, images or resources.
+ * Each running worker is also published as a Pod object (Running, Ready, the pod address, its real metrics port)
+ * so that the operator finds it and reads its report as it would in a cluster; nothing schedules or runs that
+ * object, it only describes the in-process worker.
  */
 public final class FakeKubelet implements AutoCloseable {
 
@@ -229,6 +235,8 @@ public final class FakeKubelet implements AutoCloseable {
         /** Volume name to the Secret it shows. */
         final Map<String, String> secretVolumes = new LinkedHashMap<>();
         final ContainerWorker worker;
+        /** The Pod object published for this worker, or null. */
+        final String podName;
         /** The tenants file the worker has confirmed loading; what {@link #serves} answers from. */
         TenantsFile loaded = TenantsFile.empty();
         Path tenantsFile;
@@ -257,6 +265,35 @@ public final class FakeKubelet implements AutoCloseable {
             worker = ContainerWorker.start(env, podAddress, handlers);
             // The worker reads its file before it starts listening: what is on disk now is loaded (or rejected).
             loaded = readTenants();
+            podName = publish(d, name, container);
+        }
+
+        /**
+         * Creates the Pod object a kubelet would report, so the operator finds the worker by its labels and asks
+         * for its report: the pod address, Running and Ready, and the metrics port this worker really got.
+         */
+        private String publish(Deployment d, String name, Container container) {
+            io.fabric8.kubernetes.api.model.Pod pod = new PodBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace)
+                    .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
+                    .withNewSpec().withAutomountServiceAccountToken(false)
+                    .addNewContainer().withName(container.getName()).withImage(container.getImage())
+                    .addNewPort().withName(WorkerDeploymentDependent.METRICS_PORT_NAME)
+                    .withContainerPort(worker.httpPort()).withProtocol("TCP").endPort()
+                    .endContainer().endSpec().build();
+            try {
+                client.pods().inNamespace(namespace).resource(pod).create();
+                client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
+                    p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(podAddress.getHostAddress())
+                            .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+                    return p;
+                });
+                return name;
+            } catch (KubernetesClientException e) {
+                // The worker runs all the same; only the operator's view of it (reports) is missing.
+                LOG.warnf("Pod object %s not created: %s", name, e.getMessage());
+                return null;
+            }
         }
 
         void secretChanged(Secret secret) {
@@ -348,6 +385,13 @@ public final class FakeKubelet implements AutoCloseable {
 
         @Override
         public void close() {
+            if (podName != null) {
+                try {
+                    client.pods().inNamespace(namespace).withName(podName).withGracePeriod(0).delete();
+                } catch (KubernetesClientException e) {
+                    LOG.debugf("Pod object %s not deleted: %s", podName, e.getMessage());
+                }
+            }
             worker.close();
         }
     }

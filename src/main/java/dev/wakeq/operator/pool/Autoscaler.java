@@ -1,0 +1,139 @@
+package dev.wakeq.operator.pool;
+
+import dev.wakeq.operator.crd.ScalingSpec;
+import dev.wakeq.operator.crd.WorkerPool;
+import dev.wakeq.operator.crd.WorkerPoolSpec;
+import dev.wakeq.worker.WorkerReport;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides how many workers a pool should run from what its workers report, the way the HPA does for CPU: the busy
+ * handler threads (counted from each worker's busy time since its last report, or its busy slots now, whichever is
+ * higher) should fill {@link #TARGET_UTILISATION} of the workers' threads. Up at once when work arrives; down only
+ * to the highest figure seen over the pool's stabilisation window, so a short lull does not remove a worker the
+ * next burst needs; to {@code minReplicas} once no worker has a busy thread or a polling tenant.
+ *
+ * <p>What it remembers (earlier figures, each worker's last busy time) lives in memory. A new operator starts
+ * with none and so scales down only after watching a whole window itself.
+ */
+@Singleton
+public class Autoscaler {
+
+    /** Busy share of handler threads to aim at: room for a burst before the next report. */
+    static final double TARGET_UTILISATION = 0.6;
+    /** Busy time over gaps shorter than this is too noisy to be a rate. */
+    private static final Duration MIN_RATE_GAP = Duration.ofSeconds(1);
+
+    public enum Reason { External, NoReports, Idle, ScaleUp, ScaleDown, Stabilizing, Steady, AtMaximum }
+
+    /**
+     * @param target  replicas the pool's Deployment should have
+     * @param reason  why, in one word (the {@code Scaling} condition's reason)
+     * @param message the figures behind it, for {@code kubectl describe}
+     */
+    public record Decision(int target, Reason reason, String message) {
+    }
+
+    private record Figure(Instant at, int replicas) {
+    }
+
+    private record BusySample(Instant at, double busySeconds) {
+    }
+
+    /** Per pool: its recent figures and first sight, and each worker's last busy time. */
+    private static final class History {
+        final Instant since;
+        final Deque<Figure> figures = new ArrayDeque<>();
+        Map<String, BusySample> busy = new HashMap<>();
+
+        History(Instant since) {
+            this.since = since;
+        }
+    }
+
+    private final Map<PoolNames, History> histories = new ConcurrentHashMap<>();
+
+    /**
+     * @param current replicas the Deployment has now (what the last decision asked for)
+     * @param reports what the pool's workers answered just now
+     */
+    public Decision decide(WorkerPool pool, int current, List<WorkerReport> reports, Instant now) {
+        WorkerPoolSpec spec = pool.getSpec();
+        int min = ReplicaPolicy.floor(spec);
+        int max = ReplicaPolicy.ceiling(spec);
+        if (spec.getScaling().getMode() == ScalingSpec.Mode.External) {
+            int target = ReplicaPolicy.desiredReplicas(pool);
+            return new Decision(target, Reason.External, "spec.scaling.mode is External: spec.replicas ("
+                    + spec.getReplicas() + ") decides, within " + min + ".." + max);
+        }
+        History h = histories.computeIfAbsent(PoolNames.of(pool), n -> new History(now));
+        int held = Math.max(min, Math.min(max, current));
+        if (reports.isEmpty()) {
+            return new Decision(held, Reason.NoReports, "no worker answered GET /report; keeping " + held);
+        }
+
+        double busyThreads = 0;
+        int threads = 0;
+        int pollers = 0;
+        Map<String, BusySample> busy = new HashMap<>();
+        for (WorkerReport r : reports) {
+            int size = Math.max(1, r.handlerThreads());
+            double used = r.busyHandlers();
+            BusySample before = h.busy.get(r.workerId());
+            Duration gap = before == null ? Duration.ZERO : Duration.between(before.at(), now);
+            if (gap.compareTo(MIN_RATE_GAP) >= 0 && r.busySeconds() >= before.busySeconds()) {
+                used = Math.max(used, (r.busySeconds() - before.busySeconds()) / (gap.toMillis() / 1000.0));
+            }
+            busyThreads += Math.min(size, used);
+            threads += size;
+            pollers += r.activePollers();
+            busy.put(r.workerId(), new BusySample(now, r.busySeconds()));
+        }
+        h.busy = busy;
+        double perWorker = (double) threads / reports.size();
+        String figures = String.format(java.util.Locale.ROOT,
+                "%.1f of %d handler threads busy on %d reporting worker(s), %d tenant(s) polling", busyThreads,
+                threads, reports.size(), pollers);
+
+        int wanted = busyThreads == 0 && pollers == 0 ? min
+                : Math.max(min, (int) Math.ceil(busyThreads / (perWorker * TARGET_UTILISATION)));
+        h.figures.addLast(new Figure(now, wanted));
+        Instant windowStart = now.minusSeconds(spec.getScaling().getScaleDownStabilizationSeconds());
+        while (!h.figures.isEmpty() && h.figures.peekFirst().at().isBefore(windowStart)) {
+            h.figures.removeFirst();
+        }
+
+        if (wanted > held) {
+            int target = Math.min(wanted, max);
+            return new Decision(target, target < wanted ? Reason.AtMaximum : Reason.ScaleUp,
+                    figures + ": " + wanted + " worker(s) wanted" + (target < wanted ? ", capped at maxReplicas " + max
+                            : ""));
+        }
+        int highest = h.figures.stream().mapToInt(Figure::replicas).max().orElse(wanted);
+        if (highest >= held) {
+            return new Decision(held, wanted == min && busyThreads == 0 && pollers == 0 && held == min ? Reason.Idle
+                    : Reason.Steady, figures);
+        }
+        if (h.since.isAfter(windowStart)) {
+            return new Decision(held, Reason.Stabilizing, figures + "; " + highest + " worker(s) would do, after "
+                    + spec.getScaling().getScaleDownStabilizationSeconds() + " s of such load (this operator has "
+                    + "watched for " + Duration.between(h.since, now).toSeconds() + " s)");
+        }
+        return new Decision(highest, highest == min && wanted == min ? Reason.Idle : Reason.ScaleDown,
+                figures + "; at most " + highest + " worker(s) needed over the last "
+                        + spec.getScaling().getScaleDownStabilizationSeconds() + " s");
+    }
+
+    /** A deleted pool's memory goes with it. */
+    public void forget(PoolNames pool) {
+        histories.remove(pool);
+    }
+}
