@@ -18,11 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -68,7 +64,7 @@ class EndToEndOnRealApiServerTest {
             handled.add(job);
         };
         try (FakeKubelet kubelet = new FakeKubelet(client, f.namespace, address, recording).start()) {
-            int port = freeWakePort(address);
+            int port = OperatorFixture.freeWakePort(address);
             f.pool("pool", podAddress, port);
             // The worker runs before any tenant exists: the tenant then reaches it through a Secret update.
             await().atMost(WAIT).until(() -> f.poolCondition("pool", "Ready")
@@ -127,19 +123,5 @@ class EndToEndOnRealApiServerTest {
                     .inNamespace(f.namespace).withName("pool").get().getStatus().getTenants()));
             assertThat(OperatorFixture.triggerBody(schema, "wakeq_wake___queue")).isEmpty();
         }
-    }
-
-    /** A port free for both UDP and TCP on the pod address: other test runs share this machine's loopback. */
-    private static int freeWakePort(InetAddress address) throws IOException {
-        for (int i = 0; i < 20; i++) {
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, 0));
-                 ServerSocket tcp = new ServerSocket()) {
-                tcp.bind(new InetSocketAddress(address, udp.getLocalPort()));
-                return udp.getLocalPort();
-            } catch (IOException taken) {
-                // The TCP side of that port is in use; try another.
-            }
-        }
-        throw new IOException("no port free for both UDP and TCP on " + address);
     }
 }

@@ -20,6 +20,11 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,6 +36,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Builds pools, tenants and their databases for operator tests. Every pool advertises a loopback address: the
@@ -49,12 +55,18 @@ public final class OperatorFixture {
     }
 
     public WorkerPool pool(String name, String advertisedAddress, int port) {
+        return pool(name, advertisedAddress, port, spec -> { });
+    }
+
+    /** A pool with the spec changed by {@code tune} before it is created. */
+    public WorkerPool pool(String name, String advertisedAddress, int port, Consumer<WorkerPoolSpec> tune) {
         WorkerPool pool = new WorkerPool();
         pool.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         WorkerPoolSpec spec = new WorkerPoolSpec();
         spec.setImage("ghcr.io/wakeq/wakeq-operator:test");
         spec.getWake().setAdvertisedAddress(advertisedAddress);
         spec.getWake().setPort(port);
+        tune.accept(spec);
         pool.setSpec(spec);
         return client.resource(pool).create();
     }
@@ -184,6 +196,20 @@ public final class OperatorFixture {
                 return rs.next();
             }
         }
+    }
+
+    /** A port free for both UDP and TCP on the pod address: other test runs share this machine's loopback. */
+    public static int freeWakePort(InetAddress address) throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, 0));
+                 ServerSocket tcp = new ServerSocket()) {
+                tcp.bind(new InetSocketAddress(address, udp.getLocalPort()));
+                return udp.getLocalPort();
+            } catch (IOException taken) {
+                // The TCP side of that port is in use; try another.
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP on " + address);
     }
 
     public static long rows(TestSchema schema, String table) throws SQLException {
