@@ -68,6 +68,11 @@ public final class ContainerWorker implements AutoCloseable {
         return count(WorkerMetrics.CONFIG_RELOADS) + count(WorkerMetrics.CONFIG_ERRORS);
     }
 
+    /** What the readiness probe would answer. */
+    public boolean ready() {
+        return runtime.ready();
+    }
+
     public int port() {
         return runtime.port();
     }

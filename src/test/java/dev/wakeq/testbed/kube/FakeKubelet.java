@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,42 +45,47 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Plays kubelet and Deployment controller for wakeq's worker Deployments on a bare API server (which runs
- * neither): a Deployment that wants replicas gets an in-process worker started from its pod template (container
- * environment, Secret volumes written to disk and rewritten when the Secret changes, as the kubelet does), and
- * its status reports the running pod the way the Deployment controller would.
+ * Plays kubelet, Deployment controller and kube-proxy for wakeq's worker Deployments on a bare API server (which
+ * runs none of them): a Deployment that wants replicas gets in-process workers started from its pod template
+ * (container environment, Secret volumes written to disk and rewritten when the Secret changes, as the kubelet
+ * does), each on its own loopback address; a {@link ServiceProxy} on the pool's wake address passes wake-ups to
+ * the ready ones, as the wake Service would; the Deployment's status reports them as the controller would.
  *
- * <p>Simplifications, all deliberate: at most one pod per Deployment, bound to the one pod address given (no
- * kube-proxy spreads a Service's traffic here, so a second pod could not receive wake-ups); a changed pod template
- * stops the old pod before the new one starts (both would need the same address and port), so it does not show
- * the no-gap rollout a real RollingUpdate with {@code maxUnavailable: 0} gives; no probes, images or resources.
- * Each running worker is also published as a Pod object (Running, Ready, the pod address, its real metrics port)
- * so that the operator finds it and reads its report as it would in a cluster; nothing schedules or runs that
- * object, it only describes the in-process worker.
+ * <p>A changed pod template rolls the way {@code RollingUpdate} with {@code maxSurge: 1, maxUnavailable: 0} does:
+ * a new pod starts, joins the Service once ready, and only then does one old pod leave the Service and drain
+ * (SIGTERM: its runtime closes, finishing running jobs). Each running worker is also published as a Pod object
+ * (Running, Ready, its address, its real metrics port) so that the operator finds it and reads its report.
+ *
+ * <p>Simplifications, all deliberate: no scheduler, images, probes or resources; readiness is the worker's own
+ * {@code ready()}; the rollout runs on the watch thread, so other events wait until it is done.
  */
 public final class FakeKubelet implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(FakeKubelet.class);
     /** How long a Secret update may take to reach the worker (it re-reads its file every second). */
     private static final long RELOAD_WAIT_MILLIS = 10_000;
+    /** How long a new pod may take to become ready before the rollout gives up on it. */
+    private static final long READY_WAIT_MILLIS = 30_000;
 
     private final KubernetesClient client;
     private final String namespace;
-    private final InetAddress podAddress;
+    private final InetAddress serviceAddress;
     private final UnaryOperator<JobHandler> handlers;
     private final Path root;
-    private final Map<String, Pod> pods = new HashMap<>();
+    private final Map<String, ReplicaSet> deployments = new HashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private int podsStarted;
 
     /**
-     * @param podAddress the address the worker binds: the pool's advertised wake address in tests
-     * @param handlers   wraps the handler each worker's environment selects (to record jobs)
+     * @param serviceAddress the pool's wake address: the advertised address in tests. Pods get addresses of
+     *                       their own, 127.&lt;last byte of this address&gt;.0.n
+     * @param handlers       wraps the handler each worker's environment selects (to record jobs)
      */
-    public FakeKubelet(KubernetesClient client, String namespace, InetAddress podAddress,
+    public FakeKubelet(KubernetesClient client, String namespace, InetAddress serviceAddress,
                        UnaryOperator<JobHandler> handlers) {
         this.client = client;
         this.namespace = namespace;
-        this.podAddress = podAddress;
+        this.serviceAddress = serviceAddress;
         this.handlers = handlers;
         try {
             this.root = Files.createTempDirectory("wakeq-kubelet");
@@ -99,61 +105,157 @@ public final class FakeKubelet implements AutoCloseable {
         return this;
     }
 
-    /** Whether a running worker has loaded a tenants file that lists {@code tenantName} ({@code namespace/name}). */
+    /**
+     * Whether every running worker has loaded a tenants file that lists {@code tenantName}
+     * ({@code namespace/name}): then a wake-up for it is served whichever pod the Service picks.
+     */
     public synchronized boolean serves(String tenantName) {
-        return pods.values().stream().anyMatch(p -> p.loaded.find(tenantName).isPresent());
+        List<Pod> all = deployments.values().stream().flatMap(r -> r.pods.stream()).toList();
+        return !all.isEmpty() && all.stream().allMatch(p -> p.loaded.find(tenantName).isPresent());
     }
 
-    /** The port the Deployment's worker listens on, or -1 when none runs. */
+    /** The wake port the Deployment's Service and workers listen on, or -1 when no worker runs. */
     public synchronized int workerPort(String deployment) {
-        Pod pod = pods.get(deployment);
-        return pod == null ? -1 : pod.worker.port();
+        ReplicaSet r = deployments.get(deployment);
+        return r == null || r.pods.isEmpty() ? -1 : r.pods.get(0).worker.port();
+    }
+
+    /** Workers of the Deployment running now (ready or not). */
+    public synchronized int running(String deployment) {
+        ReplicaSet r = deployments.get(deployment);
+        return r == null ? 0 : r.pods.size();
+    }
+
+    /** Wake-ups the Deployment's Service found no ready worker for. */
+    public synchronized long droppedWakes(String deployment) {
+        ReplicaSet r = deployments.get(deployment);
+        return r == null || r.proxy == null ? 0 : r.proxy.dropped();
     }
 
     private synchronized void sync(Deployment d) {
         String name = d.getMetadata().getName();
-        int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-        String template = templateHash(d);
-        Pod pod = pods.get(name);
-        if (pod != null && (wanted == 0 || !pod.template.equals(template))) {
-            pods.remove(name).close();
-            pod = null;
+        ReplicaSet r = deployments.computeIfAbsent(name, n -> new ReplicaSet());
+        try {
+            r.sync(d);
+        } catch (IOException | RuntimeException e) {
+            // A pod that cannot start stays missing, as a crash-looping one would.
+            LOG.warnf(e, "Deployment %s: %s", name, e.getMessage());
         }
-        if (pod == null && wanted > 0) {
-            try {
-                pod = new Pod(d, template);
-                pods.put(name, pod);
-            } catch (IOException | RuntimeException e) {
-                // A pod that cannot start stays not ready, as a crash-looping one would.
-                LOG.warnf(e, "pod of Deployment %s did not start", name);
-            }
-        }
-        report(d, wanted, pod == null ? 0 : 1);
+        report(d, r);
     }
 
     private synchronized void removed(Deployment d) {
-        Pod pod = pods.remove(d.getMetadata().getName());
-        if (pod != null) {
+        ReplicaSet r = deployments.remove(d.getMetadata().getName());
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /** The pods of one Deployment and the Service proxy in front of them. */
+    private final class ReplicaSet implements AutoCloseable {
+
+        final List<Pod> pods = new ArrayList<>();
+        ServiceProxy proxy;
+        int wanted;
+
+        void sync(Deployment d) throws IOException {
+            wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+            String template = templateHash(d);
+            int port = wakePort(d);
+            if (proxy == null && wanted > 0) {
+                proxy = new ServiceProxy(serviceAddress, port);
+            }
+            // Roll: one new pod in (surge), ready and in the Service, before one old pod leaves.
+            while (pods.stream().anyMatch(p -> !p.template.equals(template))) {
+                if (current(template) < wanted) {
+                    startReady(d, template);
+                }
+                Pod old = pods.stream().filter(p -> !p.template.equals(template)).findFirst().orElseThrow();
+                stop(old);
+            }
+            while (current(template) < wanted) {
+                startReady(d, template);
+            }
+            while (pods.size() > wanted) {
+                stop(pods.get(pods.size() - 1));
+            }
+        }
+
+        private long current(String template) {
+            return pods.stream().filter(p -> p.template.equals(template)).count();
+        }
+
+        private void startReady(Deployment d, String template) throws IOException {
+            podsStarted++;
+            Pod pod = new Pod(d, template, podAddress(podsStarted));
+            pods.add(pod);
+            long deadline = System.currentTimeMillis() + READY_WAIT_MILLIS;
+            while (!pod.worker.ready()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IOException("pod " + pod.name + " not ready after " + READY_WAIT_MILLIS + " ms");
+                }
+                sleep(10);
+            }
+            proxy.add(pod.endpoint());
+        }
+
+        /** Out of the Service first, then SIGTERM: the worker drains with no new wake-ups coming in. */
+        private void stop(Pod pod) {
+            proxy.remove(pod.endpoint());
+            pods.remove(pod);
             pod.close();
+        }
+
+        @Override
+        public void close() {
+            List.copyOf(pods).forEach(this::stop);
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    private InetAddress podAddress(int n) {
+        byte[] service = serviceAddress.getAddress();
+        try {
+            return InetAddress.getByAddress(new byte[] {127, service[service.length - 1], (byte) (n / 250),
+                    (byte) (1 + n % 250)});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int wakePort(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+                .filter(p -> "UDP".equals(p.getProtocol())).findFirst().orElseThrow().getContainerPort();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
         }
     }
 
     private synchronized void secretChanged(Secret secret) {
-        for (Pod pod : pods.values()) {
-            pod.secretChanged(secret);
-        }
+        deployments.values().forEach(r -> r.pods.forEach(p -> p.secretChanged(secret)));
     }
 
     /** Writes what the Deployment controller would, only when it changed (each write is a new watch event). */
-    private void report(Deployment d, int wanted, int running) {
-        boolean available = running >= wanted;
+    private void report(Deployment d, ReplicaSet r) {
+        int wanted = r.wanted;
+        int running = r.pods.size();
+        int ready = r.proxy == null ? 0 : r.proxy.endpointCount();
+        boolean available = ready >= wanted;
         DeploymentStatus next = new DeploymentStatusBuilder()
                 .withObservedGeneration(d.getMetadata().getGeneration())
-                .withReplicas(running).withUpdatedReplicas(running).withReadyReplicas(running)
-                .withAvailableReplicas(running).withUnavailableReplicas(wanted > running ? wanted - running : null)
+                .withReplicas(running).withUpdatedReplicas(running).withReadyReplicas(ready)
+                .withAvailableReplicas(ready).withUnavailableReplicas(wanted > ready ? wanted - ready : null)
                 .withConditions(condition("Available", available,
                                 available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-                                running + " of " + wanted + " replicas available"),
+                                ready + " of " + wanted + " replicas available"),
                         condition("Progressing", true, "NewReplicaSetAvailable", "pod template is running"))
                 .build();
         if (sameStatus(d.getStatus(), next)) {
@@ -197,8 +299,8 @@ public final class FakeKubelet implements AutoCloseable {
     @Override
     public synchronized void close() {
         informers.forEach(SharedIndexInformer::close);
-        pods.values().forEach(Pod::close);
-        pods.clear();
+        deployments.values().forEach(ReplicaSet::close);
+        deployments.clear();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -231,6 +333,8 @@ public final class FakeKubelet implements AutoCloseable {
     private final class Pod implements AutoCloseable {
 
         final String template;
+        final String name;
+        final InetAddress address;
         final Path dir;
         /** Volume name to the Secret it shows. */
         final Map<String, String> secretVolumes = new LinkedHashMap<>();
@@ -241,9 +345,10 @@ public final class FakeKubelet implements AutoCloseable {
         TenantsFile loaded = TenantsFile.empty();
         Path tenantsFile;
 
-        Pod(Deployment d, String template) throws IOException {
+        Pod(Deployment d, String template, InetAddress address) throws IOException {
             this.template = template;
-            String name = d.getMetadata().getName() + "-" + template;
+            this.address = address;
+            this.name = d.getMetadata().getName() + "-" + template + "-" + podsStarted;
             this.dir = Files.createDirectories(root.resolve(name));
             var spec = d.getSpec().getTemplate().getSpec();
             Container container = spec.getContainers().get(0);
@@ -262,7 +367,7 @@ public final class FakeKubelet implements AutoCloseable {
                 env.put(e.getName(), hostPath(container, value(e, name)));
             }
             tenantsFile = env.containsKey("WAKEQ_TENANTS_FILE") ? Path.of(env.get("WAKEQ_TENANTS_FILE")) : null;
-            worker = ContainerWorker.start(env, podAddress, handlers);
+            worker = ContainerWorker.start(env, address, handlers);
             // The worker reads its file before it starts listening: what is on disk now is loaded (or rejected).
             loaded = readTenants();
             podName = publish(d, name, container);
@@ -284,7 +389,7 @@ public final class FakeKubelet implements AutoCloseable {
             try {
                 client.pods().inNamespace(namespace).resource(pod).create();
                 client.pods().inNamespace(namespace).withName(name).editStatus(p -> {
-                    p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(podAddress.getHostAddress())
+                    p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(address.getHostAddress())
                             .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
                     return p;
                 });
@@ -294,6 +399,10 @@ public final class FakeKubelet implements AutoCloseable {
                 LOG.warnf("Pod object %s not created: %s", name, e.getMessage());
                 return null;
             }
+        }
+
+        InetSocketAddress endpoint() {
+            return new InetSocketAddress(address, worker.port());
         }
 
         void secretChanged(Secret secret) {
