@@ -6,6 +6,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -20,6 +21,7 @@ final class HandlerPool {
     private final ExecutorService threads;
     /** Time spent in handlers, for the operator's utilisation figure (a counter; it reads differences). */
     private final LongAdder busyNanos = new LongAdder();
+    private final AtomicInteger running = new AtomicInteger();
 
     HandlerPool(int size) {
         this.size = size;
@@ -54,9 +56,11 @@ final class HandlerPool {
     void run(Runnable job) {
         threads.execute(() -> {
             long start = System.nanoTime();
+            running.incrementAndGet();
             try {
                 job.run();
             } finally {
+                running.decrementAndGet();
                 busyNanos.add(System.nanoTime() - start);
                 slots.release();
             }
@@ -67,9 +71,12 @@ final class HandlerPool {
         return size;
     }
 
-    /** Slots reserved for a claim or running a job. */
+    /**
+     * Jobs running now. Not the reserved slots: a poller reserves a whole batch before each claim query, so a
+     * steady trickle of jobs would look like a full batch of work.
+     */
     int busy() {
-        return size - slots.availablePermits();
+        return running.get();
     }
 
     /** Handler time of the jobs finished so far (running ones count when they end). */

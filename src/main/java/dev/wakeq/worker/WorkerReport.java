@@ -14,7 +14,7 @@ import java.util.Map;
  * @param workerId       the pod name
  * @param ready          whether the worker takes wake-ups (false while draining)
  * @param handlerThreads jobs the worker can run at once
- * @param busyHandlers   handler slots reserved or running now
+ * @param busyHandlers   jobs running now
  * @param busySeconds    handler time spent on jobs since start (a counter: rates come from two reports)
  * @param activePollers  tenants being polled now
  * @param lastWakes      tenant name ({@code namespace/name}) to the epoch millisecond of its last wake-up here

@@ -126,6 +126,11 @@ public final class FakeKubelet implements AutoCloseable {
         return r == null ? 0 : r.pods.size();
     }
 
+    /** Pods started so far, over all Deployments (a rollout starts new ones). */
+    public synchronized int started() {
+        return podsStarted;
+    }
+
     /** Wake-ups the Deployment's Service found no ready worker for. */
     public synchronized long droppedWakes(String deployment) {
         ReplicaSet r = deployments.get(deployment);
@@ -161,6 +166,8 @@ public final class FakeKubelet implements AutoCloseable {
         void sync(Deployment d) throws IOException {
             wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             String template = templateHash(d);
+            LOG.infof("Deployment %s: %d wanted, template %s, running %s", d.getMetadata().getName(), wanted, template,
+                    pods.stream().map(p -> p.name).toList());
             int port = wakePort(d);
             if (proxy == null && wanted > 0) {
                 proxy = new ServiceProxy(serviceAddress, port);

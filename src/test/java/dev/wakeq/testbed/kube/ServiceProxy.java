@@ -83,6 +83,7 @@ final class ServiceProxy implements AutoCloseable {
                 InetSocketAddress to = pick();
                 if (to == null) {
                     dropped.incrementAndGet();
+                    LOG.infof("UDP datagram to %s dropped: no ready endpoint", udp.getLocalSocketAddress());
                     continue;
                 }
                 udpOut.send(new DatagramPacket(in.getData(), in.getOffset(), in.getLength(), to));
@@ -113,6 +114,7 @@ final class ServiceProxy implements AutoCloseable {
         try (client; Socket upstream = new Socket()) {
             if (to == null) {
                 dropped.incrementAndGet();
+                LOG.infof("TCP connection to %s closed: no ready endpoint", tcp.getLocalSocketAddress());
                 return;
             }
             upstream.connect(to, CONNECT_TIMEOUT_MILLIS);
@@ -123,7 +125,7 @@ final class ServiceProxy implements AutoCloseable {
             upstream.shutdownOutput();
         } catch (IOException e) {
             dropped.incrementAndGet();
-            LOG.debugf("TCP relay to %s: %s", to, e.getMessage());
+            LOG.infof("TCP relay to %s failed: %s", to, e.toString());
         }
     }
 
