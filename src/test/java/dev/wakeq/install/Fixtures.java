@@ -25,7 +25,8 @@ final class Fixtures {
     /** Where wake-ups go when a test does not listen: loopback, a port nobody binds. */
     static final int NOWHERE_PORT = 9;
     private static final Set<String> BUILT = new HashSet<>();
-    private static final Map<String, String> JDBC_SETTINGS = Map.of("useSSL", "false", "allowPublicKeyRetrieval", "true");
+    private static final Map<String, String> JDBC_SETTINGS = Map.of("useSSL", "false",
+            "allowPublicKeyRetrieval", "true");
 
     private Fixtures() {
     }
