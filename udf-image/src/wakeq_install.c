@@ -294,9 +294,11 @@ static int kept(const char *version, char keep[KEEP_MAX][VERSION_MAX + 1], int c
  * Unlinking a library a server has loaded is safe on Linux: dlopen keeps the file mapped, a mapping holds a
  * reference to the inode, and the bytes stay until the last mapping goes, so the loaded function keeps working
  * (the server's /proc/PID/maps then shows the file as "(deleted)"). What is lost is the name: a later CREATE
- * FUNCTION of that version, or the reload of mysql.func at the next server start, fails with error 1126. So
- * prune a version only after its function was dropped (the operator does that once no trigger or event calls
- * it); tests/test-install.sh and LibraryPruneOnServerTest (Java, both servers) check both halves.
+ * FUNCTION of that version fails with error 1126, and at the next server start the function recorded in
+ * mysql.func cannot be loaded: MariaDB 10.11 answers its callers with error 1305, MySQL 8.0.31 crashed
+ * (signal 11) at the first call. So prune a version only after its function was dropped (the operator does
+ * that once no trigger or event calls it); tests/test-install.sh and LibraryPruneOnServerTest (Java, both
+ * servers) check all of this.
  */
 static int prune_except(const char *list, const char *dir)
 {
