@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,10 +40,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue #6, "Function release by image swap", on MariaDB 10.11 and MySQL 8.0: every tenant of a server moves
- * from function version A to B, one tenant after the other as the operator reconciles them, and then back to A,
- * while inserts run without a pause. After each direction the version left behind is deleted from the plugin
- * dir with {@code wakeq-install --prune-except} (what a later run of a release does); before the rollback A's
- * file is installed again by rename (what the old image's init container does).
+ * from function version A to B, one tenant after the other as the operator reconciles them (in the second test
+ * all at once, as parallel reconciles would), and then back to A, while inserts run without a pause. After
+ * each direction the version left behind is deleted from the plugin dir with {@code wakeq-install
+ * --prune-except} (what a later run of a release does); before the rollback A's file is installed again by
+ * rename (what the old image's init container does).
  *
  * <p>Load: {@value #MARKED_TENANTS} tenants with {@value #THREADS_PER_TENANT} threads each doing single-row
  * autocommit INSERTs back to back, and one probe tenant with one thread that leaves {@value #PROBE_SPACING_MS}
@@ -80,26 +84,50 @@ class FunctionReleaseUnderLoadTest {
     static final int THREADS_PER_TENANT = 2;
     /** More than the function's coalescing window (WAKEQ_COALESCE_NS, 5 ms). */
     static final int PROBE_SPACING_MS = 8;
-    /** Versions of this test alone: functions are server-wide and other test classes keep v1 in use. */
-    private static final String A = "rel_a";
-    private static final String B = "rel_b";
+    /**
+     * Versions of each test alone: functions are server-wide, other test classes keep v1 in use, and the tenants
+     * of one test keep calling its A after it ended.
+     */
+    private static final Release ONE_BY_ONE = new Release("rel_a", "rel_b", false);
+    private static final Release ALL_AT_ONCE = new Release("par_a", "par_b", true);
     /** New wakes each tenant must send after each step, so the load is seen flowing through the new trigger. */
     private static final int WAKES_PER_STEP = 50;
     private static final Duration WAIT = Duration.ofSeconds(60);
 
+    /** Versions A and B, and whether the tenants move one after the other or all at once. */
+    private record Release(String a, String b, boolean parallel) {
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.wakeq.testbed.TestDatabases#all")
     void upgradeAndRollbackUnderInsertLoadLoseNoInsertAndNoTrigger(DbServer db) throws Exception {
-        Fixtures.library(db, A);
-        Fixtures.library(db, B);
+        release(db, ONE_BY_ONE);
+    }
+
+    /**
+     * The same with every tenant's install running at once, as the operator may reconcile them in parallel: one
+     * of them creates the new function (the others find it or lose the race to create it), and whichever checks
+     * last finds no caller of the old one and drops it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void parallelUpgradeAndRollbackUnderInsertLoadLoseNoInsertAndNoTrigger(DbServer db) throws Exception {
+        release(db, ALL_AT_ONCE);
+    }
+
+    private static void release(DbServer db, Release r) throws Exception {
+        String a = r.a();
+        String b = r.b();
+        Fixtures.library(db, a);
+        Fixtures.library(db, b);
         try (WakeLog loadWakes = new WakeLog(); WakeLog probeWakes = new WakeLog()) {
             List<Tenant> tenants = new ArrayList<>();
             for (int i = 0; i < MARKED_TENANTS; i++) {
-                tenants.add(new Tenant(db.newSchema("release"), false, loadWakes));
+                tenants.add(new Tenant(db.newSchema("release"), false, loadWakes, r));
             }
-            tenants.add(new Tenant(db.newSchema("probe"), true, probeWakes));
+            tenants.add(new Tenant(db.newSchema("probe"), true, probeWakes, r));
             for (Tenant t : tenants) {
-                InstallReport first = t.install(A);
+                InstallReport first = t.install(a);
                 assertThat(first.inSync()).as(first.toString()).isTrue();
             }
 
@@ -107,15 +135,15 @@ class FunctionReleaseUnderLoadTest {
             long started = System.nanoTime();
             try {
                 awaitNewWakes(tenants);
-                move(db, tenants, A, B);
-                assertThat(Fixtures.pruneLibrary(db, A)).contains("removed");
-                assertThat(db.pluginDir().resolve(ObjectNames.library(A))).doesNotExist();
+                move(db, tenants, a, b, r.parallel());
+                assertThat(Fixtures.pruneLibrary(db, a)).contains("removed");
+                assertThat(db.pluginDir().resolve(ObjectNames.library(a))).doesNotExist();
                 awaitNewWakes(tenants);
 
-                Fixtures.library(db, A);
-                move(db, tenants, B, A);
-                assertThat(Fixtures.pruneLibrary(db, B)).contains("removed");
-                assertThat(db.pluginDir().resolve(ObjectNames.library(B))).doesNotExist();
+                Fixtures.library(db, a);
+                move(db, tenants, b, a, r.parallel());
+                assertThat(Fixtures.pruneLibrary(db, b)).contains("removed");
+                assertThat(db.pluginDir().resolve(ObjectNames.library(b))).doesNotExist();
                 awaitNewWakes(tenants);
             } finally {
                 load.stop();
@@ -125,44 +153,70 @@ class FunctionReleaseUnderLoadTest {
             for (Tenant t : tenants) {
                 t.count(db);
             }
-            report(db, tenants, seconds);
+            report(db, r, tenants, seconds);
 
             assertThat(load.errors).as("failed inserts").isEmpty();
-            assertThat(Fixtures.functionExists(db, A)).isTrue();
-            assertThat(Fixtures.functionExists(db, B)).isFalse();
+            assertThat(Fixtures.functionExists(db, a)).isTrue();
+            assertThat(Fixtures.functionExists(db, b)).isFalse();
             for (Tenant t : tenants) {
                 assertThat(t.inserted.sum()).as(t + " rows inserted").isPositive();
                 assertThat(t.failed.sum()).as(t + " failed inserts").isZero();
-                assertThat(t.installer(A).inspect(t.spec(A)).inSync()).as(t + " back at " + A).isTrue();
+                assertThat(t.installer(a).inspect(t.spec(a)).inSync()).as(t + " back at " + a).isTrue();
                 assertThat(t.rows).as(t + " rows in the table").isEqualTo(t.inserted.sum());
                 if (t.probe) {
                     assertThat(t.wakes()).as(t + ": one datagram per row, so each row ran the trigger")
                             .isEqualTo(t.rows);
                 } else {
                     assertThat(t.unmarked).as(t + ": rows inserted without a trigger").isZero();
-                    assertThat(t.runs).as(t + ": trigger versions in id order").containsExactly(A, B, A);
+                    assertThat(t.runs).as(t + ": trigger versions in id order").containsExactly(a, b, a);
                 }
             }
         }
     }
 
-    /** Moves every tenant from one version to the other, in order, checking what happens to the old function. */
-    private static void move(DbServer db, List<Tenant> tenants, String from, String to) throws SQLException {
+    /** Moves every tenant from one version to the other, checking what happens to the old function. */
+    private static void move(DbServer db, List<Tenant> tenants, String from, String to, boolean parallel)
+            throws Exception {
+        if (parallel) {
+            moveAllAtOnce(db, tenants, from, to);
+            return;
+        }
         for (int i = 0; i < tenants.size(); i++) {
             Tenant t = tenants.get(i);
             long wakes = t.wakes();
-            long start = System.nanoTime();
-            InstallReport r = t.install(to);
-            t.installMillis.add((System.nanoTime() - start) / 1_000_000);
-            assertThat(r.inSync()).as(t + " -> " + to + ": " + r).isTrue();
+            InstallReport r = t.move(to);
             assertThat(r.object(FUNCTION).orElseThrow().action()).as(r.toString()).isEqualTo(i == 0 ? CREATED : NONE);
-            assertThat(r.object(TRIGGER).orElseThrow().action()).as(r.toString()).isEqualTo(REPLACED);
-            assertThat(r.object(EVENT).orElseThrow().action()).as(r.toString()).isEqualTo(ALTERED);
             boolean last = i == tenants.size() - 1;
             assertThat(r.object(OLD_FUNCTION).orElseThrow().action()).as(r.toString()).isEqualTo(last ? DROPPED : NONE);
             assertThat(Fixtures.functionExists(db, from)).as(from + " while other tenants call it").isEqualTo(!last);
             await().atMost(WAIT).until(() -> t.wakes() >= wakes + WAKES_PER_STEP);
         }
+    }
+
+    private static void moveAllAtOnce(DbServer db, List<Tenant> tenants, String from, String to) throws Exception {
+        List<InstallReport> reports;
+        ExecutorService pool = Executors.newFixedThreadPool(tenants.size());
+        try {
+            List<Future<InstallReport>> moves = new ArrayList<>();
+            for (Tenant t : tenants) {
+                moves.add(pool.submit(() -> t.move(to)));
+            }
+            reports = new ArrayList<>();
+            for (Future<InstallReport> move : moves) {
+                reports.add(move.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(reports).as("reports that created " + to)
+                .filteredOn(r -> r.object(FUNCTION).orElseThrow().action() == CREATED).hasSize(1);
+        assertThat(reports).as("reports that dropped " + from)
+                .filteredOn(r -> r.object(OLD_FUNCTION).orElseThrow().action() == DROPPED).isNotEmpty();
+        assertThat(Fixtures.functionExists(db, from)).as(from + " after every tenant moved").isFalse();
+        System.out.printf("%s: %s -> %s all at once, old function: %s%n", db, from, to, reports.stream()
+                .map(r -> r.object(OLD_FUNCTION).orElseThrow())
+                .map(o -> o.action() + " (" + o.detail() + ")").toList());
+        awaitNewWakes(tenants);
     }
 
     private static void awaitNewWakes(List<Tenant> tenants) {
@@ -171,11 +225,12 @@ class FunctionReleaseUnderLoadTest {
         await().atMost(WAIT).until(() -> tenants.stream().allMatch(t -> t.wakes() >= before.get(t) + WAKES_PER_STEP));
     }
 
-    private static void report(DbServer db, List<Tenant> tenants, double seconds) {
+    private static void report(DbServer db, Release r, List<Tenant> tenants, double seconds) {
         long inserted = tenants.stream().mapToLong(t -> t.inserted.sum()).sum();
         long failed = tenants.stream().mapToLong(t -> t.failed.sum()).sum();
-        System.out.printf("%s: release %s -> %s -> %s under load, %.1f s: %d inserts (%.0f/s), %d failed%n",
-                db, A, B, A, seconds, inserted, inserted / seconds, failed);
+        System.out.printf("%s: release %s -> %s -> %s under load, tenants %s, %.1f s: %d inserts (%.0f/s), "
+                + "%d failed%n", db, r.a(), r.b(), r.a(), r.parallel() ? "all at once" : "one by one", seconds,
+                inserted, inserted / seconds, failed);
         for (Tenant t : tenants) {
             System.out.printf("%s:   %-12s %-6s %6d rows %s, %5d wakes, longest gap between wakes %4d ms, "
                             + "installs took %s ms%n", db, t.schema.name(), t.probe ? "probe" : "loaded",
@@ -199,12 +254,12 @@ class FunctionReleaseUnderLoadTest {
         final List<String> runs = new ArrayList<>();
         final Map<String, Long> rowsByVersion = new HashMap<>();
 
-        Tenant(TestSchema schema, boolean probe, WakeLog wakes) throws IOException {
+        Tenant(TestSchema schema, boolean probe, WakeLog wakes, Release release) throws IOException {
             this.schema = schema;
             this.probe = probe;
             this.wakes = wakes;
             // Built once: Fixtures.spec installs the library file, which must not come back after a prune.
-            for (String version : List.of(A, B)) {
+            for (String version : List.of(release.a(), release.b())) {
                 specs.put(version, Fixtures.spec(schema, version).wakeTarget("127.0.0.1", wakes.port())
                         .tenantKey(schema.name()).build());
             }
@@ -227,6 +282,17 @@ class FunctionReleaseUnderLoadTest {
 
         InstallReport install(String version) {
             return installer(version).install(spec(version));
+        }
+
+        /** Installs {@code version} over the other one, timed; the trigger must be swapped and the event altered. */
+        InstallReport move(String version) {
+            long start = System.nanoTime();
+            InstallReport r = install(version);
+            installMillis.add((System.nanoTime() - start) / 1_000_000);
+            assertThat(r.inSync()).as(this + " -> " + version + ": " + r).isTrue();
+            assertThat(r.object(TRIGGER).orElseThrow().action()).as(r.toString()).isEqualTo(REPLACED);
+            assertThat(r.object(EVENT).orElseThrow().action()).as(r.toString()).isEqualTo(ALTERED);
+            return r;
         }
 
         long wakes() {
