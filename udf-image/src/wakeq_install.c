@@ -1,6 +1,7 @@
 /*
  * wakeq-install SRC_SO PLUGIN_DIR
  * wakeq-install --all SRC_DIR PLUGIN_DIR
+ * wakeq-install --prune-except VERSION[,VERSION...] PLUGIN_DIR
  *
  * Puts libwakeq_notify_<version>.so into a server's plugin directory without
  * ever writing into a file the server may have mapped: overwriting a loaded
@@ -8,6 +9,9 @@
  * temporary file in the same directory (so rename stays on one filesystem),
  * are fsynced, made 0644 and then rename(2)d onto the final name; the server
  * keeps its old mapping of the old inode until it loads the library again.
+ *
+ * --prune-except deletes the libraries of every other version, after a release
+ * has moved every trigger and event off them and dropped their functions.
  *
  * Built static so the image's last stage can be `scratch`.
  */
@@ -32,6 +36,7 @@
 #define PREFIX "libwakeq_notify_"
 #define SUFFIX ".so"
 #define VERSION_MAX 16
+#define KEEP_MAX 16
 
 static const char *prog = "wakeq-install";
 
@@ -136,6 +141,16 @@ static int check_plugin_dir(const char *dir)
     return EXIT_OK;
 }
 
+/* Makes a rename or unlink in dir durable; a failure leaves the right files, so it only warns. */
+static void sync_dir(const char *dir)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || fsync(dfd) != 0)
+        fprintf(stderr, "%s: warning: cannot fsync %s: %s\n", prog, dir, strerror(errno));
+    if (dfd >= 0)
+        close(dfd);
+}
+
 /* Temp file + fsync + chmod + rename + fsync(dir); the temp file never outlives a failure. */
 static int replace_atomically(const char *dir, const char *name, const char *data, size_t len)
 {
@@ -173,12 +188,7 @@ static int replace_atomically(const char *dir, const char *name, const char *dat
         return fail(EXIT_IOERR, "%s of %s failed: %s", step, step[0] == 'r' ? dst : tmp, strerror(saved));
     }
 
-    /* Make the rename itself durable; a failure here leaves a correct file, so only warn. */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0 || fsync(dfd) != 0)
-        fprintf(stderr, "%s: warning: cannot fsync %s: %s\n", prog, dir, strerror(errno));
-    if (dfd >= 0)
-        close(dfd);
+    sync_dir(dir);
     printf("%s: installed %s (%zu bytes)\n", prog, dst, len);
     return EXIT_OK;
 }
@@ -238,16 +248,122 @@ static int install_all(const char *src_dir, const char *dir)
     return rc;
 }
 
+/* The version token of a valid library file name: what lies between PREFIX and SUFFIX. */
+static void version_of(const char *name, char version[VERSION_MAX + 1])
+{
+    size_t p = strlen(PREFIX), len = strlen(name) - p - strlen(SUFFIX);
+    memcpy(version, name + p, len);
+    version[len] = '\0';
+}
+
+/* Splits "v2,v1" into valid version tokens; 0 when the list is empty, too long or a token is invalid. */
+static int parse_keep(const char *list, char keep[KEEP_MAX][VERSION_MAX + 1], int *count)
+{
+    *count = 0;
+    const char *start = list;
+    for (;;) {
+        const char *end = strchr(start, ',');
+        size_t len = end ? (size_t)(end - start) : strlen(start);
+        char name[sizeof PREFIX + VERSION_MAX + sizeof SUFFIX];
+        if (*count == KEEP_MAX || len == 0 || len > VERSION_MAX)
+            return 0;
+        snprintf(name, sizeof name, PREFIX "%.*s" SUFFIX, (int)len, start);
+        if (!valid_name(name))
+            return 0;
+        memcpy(keep[*count], start, len);
+        keep[(*count)++][len] = '\0';
+        if (!end)
+            return 1;
+        start = end + 1;
+    }
+}
+
+static int kept(const char *version, char keep[KEEP_MAX][VERSION_MAX + 1], int count)
+{
+    for (int i = 0; i < count; i++)
+        if (strcmp(version, keep[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Deletes every libwakeq_notify_<v>.so in PLUGIN_DIR whose version is not in the keep list, and nothing else:
+ * other files (the server's own plugins, temp files) never match valid_name. Before deleting anything it checks
+ * that each version to keep is there, so a mistyped list cannot remove the library the triggers call.
+ *
+ * Unlinking a library a server has loaded is safe on Linux: dlopen keeps the file mapped, a mapping holds a
+ * reference to the inode, and the bytes stay until the last mapping goes, so the loaded function keeps working
+ * (the server's /proc/PID/maps then shows the file as "(deleted)"). What is lost is the name: a later CREATE
+ * FUNCTION of that version fails with error 1126, and at the next server start the function recorded in
+ * mysql.func cannot be loaded: MariaDB 10.11 answers its callers with error 1305, MySQL 8.0.31 crashed
+ * (signal 11) at the first call. So prune a version only after its function was dropped (the operator does
+ * that once no trigger or event calls it); tests/test-install.sh and LibraryPruneOnServerTest (Java, both
+ * servers) check all of this.
+ */
+static int prune_except(const char *list, const char *dir)
+{
+    char keep[KEEP_MAX][VERSION_MAX + 1];
+    int keeps;
+    if (!parse_keep(list, keep, &keeps))
+        return fail(EXIT_USAGE, "--prune-except takes 1 to %d comma-separated versions [a-z0-9_]{1,16}, got '%s'",
+                    KEEP_MAX, list);
+    int rc = check_plugin_dir(dir);
+    if (rc != EXIT_OK)
+        return rc;
+    struct dirent **found;
+    int n = scandir(dir, &found, matches_library, by_name);
+    if (n < 0)
+        return fail(EXIT_CANTCREAT, "cannot read %s: %s", dir, strerror(errno));
+    char version[VERSION_MAX + 1];
+    for (int k = 0; k < keeps && rc == EXIT_OK; k++) {
+        int present = 0;
+        for (int i = 0; i < n && !present; i++) {
+            version_of(found[i]->d_name, version);
+            present = strcmp(version, keep[k]) == 0;
+        }
+        if (!present)
+            rc = fail(EXIT_NOINPUT, "refusing to prune: " PREFIX "%s" SUFFIX " (to keep) is not in %s", keep[k], dir);
+    }
+    int removed = 0;
+    for (int i = 0; i < n; i++) {
+        char path[4096];
+        version_of(found[i]->d_name, version);
+        if (rc == EXIT_NOINPUT) {
+            /* refused: delete nothing */
+        } else if (kept(version, keep, keeps)) {
+            printf("%s: kept %s/%s\n", prog, dir, found[i]->d_name);
+        } else if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, found[i]->d_name) >= sizeof path
+                   || unlink(path) != 0) {
+            /* Go on with the others: each file is independent; the exit code reports the failure. */
+            rc = fail(EXIT_IOERR, "cannot remove %s/%s: %s", dir, found[i]->d_name, strerror(errno));
+        } else {
+            printf("%s: removed %s\n", prog, path);
+            removed++;
+        }
+        free(found[i]);
+    }
+    free(found);
+    if (removed > 0) {
+        sync_dir(dir);
+    } else if (rc == EXIT_OK) {
+        printf("%s: nothing to prune in %s\n", prog, dir);
+    }
+    return rc;
+}
+
 static int usage(void)
 {
     fprintf(stderr,
             "usage: %s SRC_SO PLUGIN_DIR\n"
             "       %s --all SRC_DIR PLUGIN_DIR\n"
+            "       %s --prune-except VERSION[,VERSION...] PLUGIN_DIR\n"
             "Installs " PREFIX "<version>" SUFFIX " into PLUGIN_DIR by temp file + rename,\n"
-            "never writing into a file a running server may have loaded.\n"
-            "Exit codes: 0 ok (installed or unchanged), 64 usage/bad name, 66 no input,\n"
-            "73 plugin dir unusable, 74 I/O error.\n",
-            prog, prog);
+            "never writing into a file a running server may have loaded; --prune-except\n"
+            "deletes the " PREFIX "<version>" SUFFIX " files of all other versions (only after\n"
+            "their functions were dropped).\n"
+            "Exit codes: 0 ok (installed, unchanged or pruned), 64 usage/bad name, 66 no input\n"
+            "(or a version to keep is missing), 73 plugin dir unusable, 74 I/O error.\n",
+            prog, prog, prog);
     return EXIT_USAGE;
 }
 
@@ -255,6 +371,8 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--all") == 0)
         return install_all(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "--prune-except") == 0)
+        return prune_except(argv[2], argv[3]);
     if (argc == 3 && argv[1][0] != '-')
         return install_one(argv[1], argv[2]);
     return usage();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests of wakeq-install: rename-based replacement, idempotence, modes, errors, --all.
+# Tests of wakeq-install: rename-based replacement, idempotence, modes, errors, --all, --prune-except.
 set -euo pipefail
 installer=$(realpath "$1") lib=$(realpath "$2")
 name=$(basename "$lib")
@@ -70,6 +70,48 @@ expect_rc 0 "--all again" -- "$installer" --all "$all" "$target"
 [[ $(grep -c unchanged "$work/out") == 2 ]] && ok "--all is idempotent" || bad "--all: $(cat "$work/out")"
 expect_rc 66 "--all with no libraries" -- "$installer" --all "$target/../src/libwakeq_notify_dir.so" "$target"
 expect_rc 66 "--all with a missing dir" -- "$installer" --all "$work/none" "$target"
+
+# --prune-except deletes the other versions' libraries and nothing else: never a version it keeps, never a
+# file whose name is not exactly libwakeq_notify_<[a-z0-9_]{1,16}>.so.
+pr=$work/prune
+mkdir -p "$pr"
+for v in v1 v2 v3 old_1; do cp "$lib" "$pr/libwakeq_notify_$v.so"; done
+for other in libother.so libwakeq_notify_V9.so .libwakeq_notify_v0.so.tmp.abc123 libwakeq_notify_v4.so.bak \
+    libwakeq_notify_.so libwakeq_notify_abcdefghijklmnopq.so; do
+  printf 'x' >"$pr/$other"
+done
+listing() { (cd "$pr" && LC_ALL=C ls -A | tr '\n' ' '); }
+others=".libwakeq_notify_v0.so.tmp.abc123 libother.so libwakeq_notify_.so libwakeq_notify_V9.so \
+libwakeq_notify_abcdefghijklmnopq.so libwakeq_notify_v4.so.bak"
+# A server that loaded v1 keeps it mapped; unlinking must leave the mapped bytes intact.
+python3 -c '
+import mmap, subprocess, sys
+with open(sys.argv[1], "rb") as f:
+    m = mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+subprocess.run(sys.argv[3:], check=True, stdout=subprocess.DEVNULL)
+sys.exit(0 if m[:] == open(sys.argv[2], "rb").read() else 1)
+' "$pr/libwakeq_notify_v1.so" "$lib" "$installer" --prune-except v3,v2 "$pr" \
+  && ok "a mapped library pruned under the mapping keeps its bytes" || bad "mapping changed or prune failed"
+[[ $(listing) == "$(printf '%s\n' $others libwakeq_notify_v2.so libwakeq_notify_v3.so | LC_ALL=C sort | tr '\n' ' ')" ]] \
+  && ok "--prune-except v3,v2 removed v1 and old_1 only" || bad "left: $(listing)"
+cp "$lib" "$pr/libwakeq_notify_v1.so"
+expect_rc 0 "--prune-except v3" -- "$installer" --prune-except v3 "$pr"
+grep -q "removed $pr/libwakeq_notify_v1.so" "$work/out" && grep -q "removed $pr/libwakeq_notify_v2.so" "$work/out" \
+  && grep -q "kept $pr/libwakeq_notify_v3.so" "$work/out" && ok "reports removed and kept" || bad "output: $(cat "$work/out")"
+expect_rc 0 "--prune-except again" -- "$installer" --prune-except v3 "$pr"
+grep -q "nothing to prune" "$work/out" && ok "--prune-except is idempotent" || bad "output: $(cat "$work/out")"
+cp "$lib" "$pr/libwakeq_notify_v1.so"
+expect_rc 66 "a version to keep is missing (a typo)" -- "$installer" --prune-except v4 "$pr"
+expect_rc 66 "one of the versions to keep is missing" -- "$installer" --prune-except v3,v4 "$pr"
+[[ -f $pr/libwakeq_notify_v1.so && -f $pr/libwakeq_notify_v3.so ]] && ok "refused prune removed nothing" \
+  || bad "refused prune removed files: $(listing)"
+for list in '' ',' 'v1,' ',v1' 'v1,,v3' 'V1' '../v1' 'v1/x' 'v1 v3' 'abcdefghijklmnopq' \
+    'a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q'; do
+  expect_rc 64 "bad keep list '$list'" -- "$installer" --prune-except "$list" "$pr"
+done
+[[ -f $pr/libwakeq_notify_v1.so ]] && ok "bad lists removed nothing" || bad "bad list removed v1"
+expect_rc 64 "--prune-except without a plugin dir" -- "$installer" --prune-except v3
+expect_rc 73 "--prune-except with a missing plugin dir" -- "$installer" --prune-except v3 "$work/nowhere"
 
 echo "$pass passed, $fail failed"
 [[ $fail == 0 ]]

@@ -78,10 +78,10 @@ final class FunctionStep {
                 continue;
             }
             if (usage.unused()) {
-                boolean dropped = ctx.attemptTo(new Need("DELETE", "`mysql`.`func` (DROP FUNCTION " + fn.name() + ")"),
-                        () -> FunctionSql.drop(ctx.sql, fn));
-                ctx.report(Kind.OLD_FUNCTION, fn.name(), Found.CURRENT, dropped ? Action.DROPPED : Action.SKIPPED,
-                        "no trigger or event calls it");
+                Action action = dropUnused(ctx, fn);
+                ctx.report(Kind.OLD_FUNCTION, fn.name(), Found.CURRENT, action, action == Action.NONE
+                        ? "no trigger or event calls it; another installer dropped it first"
+                        : "no trigger or event calls it");
             } else if (!usage.visibleEverywhere()) {
                 ctx.report(Kind.OLD_FUNCTION, fn.name(), Found.CURRENT, Action.SKIPPED, "cannot see all schemas");
                 ctx.problem(Reason.OldFunctionKept, "kept function " + fn.name() + ": user '" + ctx.spec.user()
@@ -91,6 +91,29 @@ final class FunctionStep {
                 ctx.report(Kind.OLD_FUNCTION, fn.name(), Found.CURRENT, Action.NONE, "still called by "
                         + usage.triggers() + " trigger(s) and " + usage.events() + " event(s) on the server");
             }
+        }
+    }
+
+    /**
+     * DROPPED, or NONE when another installer dropped the function first. The operator reconciles the tenants
+     * of one server in parallel, and each that finds the old version unused drops it; the later DROP FUNCTION
+     * IF EXISTS then fails (MySQL 8: 1128 "not defined"; both servers, once the UDF is gone: they look for a
+     * stored function of that name instead and answer 1370 without ALTER ROUTINE). That is no problem when
+     * mysql.func no longer has the function, so the failure is reported only when it still does.
+     */
+    private static Action dropUnused(RunContext ctx, SqlIdentifier fn) {
+        Need drop = new Need("DELETE", "`mysql`.`func` (DROP FUNCTION " + fn.name() + ")");
+        try {
+            FunctionSql.drop(ctx.sql, fn);
+            return Action.DROPPED;
+        } catch (SQLException e) {
+            Optional<FunctionSql.Found> left = ctx.attempt(new Need("SELECT", "`mysql`.`func`"),
+                    () -> FunctionSql.find(ctx.sql, fn));
+            if (left != null && left.isEmpty()) {
+                return Action.NONE;
+            }
+            ctx.fail(e, drop);
+            return Action.SKIPPED;
         }
     }
 }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Specs, libraries and small SQL helpers shared by the installer tests. */
 final class Fixtures {
@@ -23,6 +25,8 @@ final class Fixtures {
     /** Where wake-ups go when a test does not listen: loopback, a port nobody binds. */
     static final int NOWHERE_PORT = 9;
     private static final Set<String> BUILT = new HashSet<>();
+    private static final Map<String, String> JDBC_SETTINGS = Map.of("useSSL", "false",
+            "allowPublicKeyRetrieval", "true");
 
     private Fixtures() {
     }
@@ -51,21 +55,56 @@ final class Fixtures {
     static synchronized void library(DbServer db, String version) throws IOException {
         Path lib = TestDatabases.udfLibrary(version);
         if (!BUILT.contains(version) && !Files.exists(lib)) {
-            Path udf = lib.getParent().getParent();
-            Process make = new ProcessBuilder("make", "-s", "-C", udf.toString(), "VERSION=" + version,
-                    "build/" + lib.getFileName()).redirectErrorStream(true).start();
-            try {
-                String out = new String(make.getInputStream().readAllBytes());
-                if (!make.waitFor(120, TimeUnit.SECONDS) || make.exitValue() != 0) {
-                    throw new IOException("make " + lib.getFileName() + " failed:\n" + out);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+            make("VERSION=" + version, "build/" + lib.getFileName());
         }
         BUILT.add(version);
         db.installLibrary(lib);
+    }
+
+    /**
+     * Deletes the library of {@code version} from the server's plugin dir the way a release does, with udf-image's
+     * {@code wakeq-install --prune-except}, keeping every other version there (other test classes use them).
+     * Returns the installer's output.
+     */
+    static synchronized String pruneLibrary(DbServer db, String version) throws IOException {
+        Path installer = TestDatabases.udfLibrary(version).resolveSibling("wakeq-install");
+        if (!BUILT.contains("wakeq-install") || !Files.isExecutable(installer)) {
+            make("build/wakeq-install");
+            BUILT.add("wakeq-install");
+        }
+        Pattern libraryName = Pattern.compile("libwakeq_notify_([a-z0-9_]{1,16})\\.so");
+        List<String> keep = new ArrayList<>();
+        try (Stream<Path> files = Files.list(db.pluginDir())) {
+            files.map(f -> libraryName.matcher(f.getFileName().toString()))
+                    .filter(m -> m.matches() && !m.group(1).equals(version))
+                    .forEach(m -> keep.add(m.group(1)));
+        }
+        if (keep.isEmpty()) {
+            throw new IllegalStateException("--prune-except needs a version to keep besides " + version);
+        }
+        return run(120, installer.toString(), "--prune-except", String.join(",", keep), db.pluginDir().toString());
+    }
+
+    private static void make(String... args) throws IOException {
+        Path udf = TestDatabases.udfLibrary("v1").getParent().getParent();
+        List<String> command = new ArrayList<>(List.of("make", "-s", "-C", udf.toString()));
+        command.addAll(List.of(args));
+        run(120, command.toArray(String[]::new));
+    }
+
+    /** Runs a command; its output, or an IOException with the output when it fails or takes too long. */
+    private static String run(int seconds, String... command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed:\n" + out);
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** Records every statement the installer sends. */
@@ -86,12 +125,16 @@ final class Fixtures {
     }
 
     static TenantInstaller installer(StatementListener listener) {
-        return new TenantInstaller(ConnectionFactory.jdbc(Map.of("useSSL", "false",
-                "allowPublicKeyRetrieval", "true")), listener);
+        return new TenantInstaller(ConnectionFactory.jdbc(JDBC_SETTINGS), listener);
     }
 
     static TenantInstaller installer() {
         return installer(StatementListener.NONE);
+    }
+
+    /** An installer whose trigger body runs {@code triggerPrelude} before calling the function. */
+    static TenantInstaller installerWithTriggerPrelude(String triggerPrelude) {
+        return new TenantInstaller(ConnectionFactory.jdbc(JDBC_SETTINGS), StatementListener.NONE, triggerPrelude);
     }
 
     static void root(DbServer db, String... statements) throws SQLException {

@@ -9,6 +9,7 @@ import static dev.wakeq.install.ObjectReport.Action.SKIPPED;
 import static dev.wakeq.install.ObjectReport.Found.OUTDATED;
 import static dev.wakeq.install.ObjectReport.Kind.DEAD_LETTER_TABLE;
 import static dev.wakeq.install.ObjectReport.Kind.EVENT;
+import static dev.wakeq.install.ObjectReport.Kind.OLD_FUNCTION;
 import static dev.wakeq.install.ObjectReport.Kind.QUEUE_TABLE;
 import static dev.wakeq.install.ObjectReport.Kind.TRIGGER;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestSchema;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -144,5 +146,33 @@ class TenantInstallerTest {
         assertThat(report.object(DEAD_LETTER_TABLE).orElseThrow().action()).isEqualTo(NONE);
         assertThat(Fixtures.count(db, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='"
                 + schema.name() + "'")).isEqualTo(1);
+    }
+
+    /**
+     * Tenants of one server are reconciled in parallel, so two installers can both find the old function unused
+     * and both drop it. The one that comes second must not report a problem (it did: MySQL answers the second
+     * DROP FUNCTION IF EXISTS with 1128, MariaDB looks for a stored function instead and, lacking ALTER ROUTINE,
+     * answers 1370). The listener plays the other installer, dropping the function just before this one does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void anOldFunctionAnotherInstallerDroppedFirstIsNoProblem(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("race");
+        TenantSpec old = Fixtures.spec(schema, "race_a").build();
+        TenantSpec next = Fixtures.spec(schema, "race_b").build();
+        assertThat(Fixtures.installer().install(old).inSync()).isTrue();
+        StatementListener otherInstaller = (sql, bound) -> {
+            if (sql.startsWith("DROP FUNCTION")) {
+                try {
+                    Fixtures.root(db, sql);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
+        InstallReport report = Fixtures.installer(otherInstaller).install(next);
+        assertThat(report.problems()).as(report.toString()).isEmpty();
+        assertThat(report.object(OLD_FUNCTION).orElseThrow().action()).as(report.toString()).isEqualTo(NONE);
+        assertThat(Fixtures.functionExists(db, "race_a")).isFalse();
     }
 }
