@@ -27,6 +27,8 @@ import java.util.UUID;
  * @param retryBackoff       wait before the second attempt; doubles per attempt
  * @param maxRetryBackoff    cap of that wait
  * @param shutdownGrace      how long {@link WorkerRuntime#close()} waits for running jobs
+ * @param shutdownDelay      how long {@link WorkerRuntime#close()} keeps taking wake-ups while no longer ready, so
+ *                           those sent before the Service dropped this worker are still served
  * @param tcpReadTimeout     the most a TCP client may take to send its message
  * @param maxTcpConnections  TCP wake-up connections served at once; more are closed at once
  * @param connectTimeout     JDBC connect timeout (unless the tenant's URL sets {@code connectTimeout})
@@ -37,7 +39,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
                            Duration idleTimeout, Duration minPollInterval, Duration maxPollInterval,
                            Duration commitPollInterval, Duration commitWindow, int batchSize, int handlerThreads, Duration lease, int maxAttempts,
                            Duration retryBackoff, Duration maxRetryBackoff, Duration shutdownGrace,
-                           Duration tcpReadTimeout, int maxTcpConnections, Duration connectTimeout,
+                           Duration shutdownDelay, Duration tcpReadTimeout, int maxTcpConnections, Duration connectTimeout,
                            Duration socketTimeout, String workerId) {
 
     public static final int DEFAULT_PORT = 8686;
@@ -53,6 +55,9 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         }
         if (minPollInterval.compareTo(maxPollInterval) > 0 || minPollInterval.isNegative()) {
             throw new IllegalArgumentException("need 0 <= minPollInterval <= maxPollInterval");
+        }
+        if (shutdownGrace.isNegative() || shutdownDelay.isNegative()) {
+            throw new IllegalArgumentException("need 0 <= shutdownGrace, 0 <= shutdownDelay");
         }
         if (commitPollInterval.isNegative() || commitPollInterval.compareTo(minPollInterval) > 0
                 || commitWindow.isNegative()) {
@@ -91,6 +96,8 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         private Duration retryBackoff = Duration.ofSeconds(1);
         private Duration maxRetryBackoff = Duration.ofMinutes(5);
         private Duration shutdownGrace = Duration.ofSeconds(20);
+        // Embedded use has no Service in front; WorkerMain sets the container's delay.
+        private Duration shutdownDelay = Duration.ZERO;
         private Duration tcpReadTimeout = Duration.ofSeconds(1);
         private int maxTcpConnections = 32;
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -117,6 +124,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
             retryBackoff = c.retryBackoff;
             maxRetryBackoff = c.maxRetryBackoff;
             shutdownGrace = c.shutdownGrace;
+            shutdownDelay = c.shutdownDelay;
             tcpReadTimeout = c.tcpReadTimeout;
             maxTcpConnections = c.maxTcpConnections;
             connectTimeout = c.connectTimeout;
@@ -140,6 +148,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         public Builder retryBackoff(Duration v) { retryBackoff = v; return this; }
         public Builder maxRetryBackoff(Duration v) { maxRetryBackoff = v; return this; }
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+        public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
         public Builder tcpReadTimeout(Duration v) { tcpReadTimeout = v; return this; }
         public Builder maxTcpConnections(int v) { maxTcpConnections = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
@@ -149,7 +158,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, tenantsFile, configCheckInterval, idleTimeout,
                     minPollInterval, maxPollInterval, commitPollInterval, commitWindow, batchSize, handlerThreads,
-                    lease, maxAttempts, retryBackoff, maxRetryBackoff, shutdownGrace, tcpReadTimeout,
+                    lease, maxAttempts, retryBackoff, maxRetryBackoff, shutdownGrace, shutdownDelay, tcpReadTimeout,
                     maxTcpConnections, connectTimeout, socketTimeout, workerId);
         }
 

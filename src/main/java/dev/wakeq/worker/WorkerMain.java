@@ -10,19 +10,24 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the worker from the command line or a container. Each setting is read from {@code --name=value}, else the
  * system property {@code wakeq.name}, else the environment variable {@code WAKEQ_NAME}:
  * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging}, also {@code log}, or
  * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
- * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code metrics-port} (9090; 0 picks a
+ * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code shutdown-delay-seconds} (5),
+ * {@code role} ({@code worker}, or {@code receiver} with {@code forward-host} and {@code forward-port}),
+ * {@code metrics-port} (9090; 0 picks a
  * free port) for {@code /metrics}, {@code /healthz/ready} and {@code /healthz/live}.
  */
 public final class WorkerMain {
 
     /** Prometheus's conventional exporter port; apart from the wake port so probes never share its threads. */
     public static final int DEFAULT_METRICS_PORT = 9090;
+    /** Seconds a terminating container keeps taking wake-ups (inside the pod's 60 s grace with the 20 s drain). */
+    public static final int DEFAULT_SHUTDOWN_DELAY_SECONDS = 5;
 
     private WorkerMain() {
     }
@@ -45,34 +50,69 @@ public final class WorkerMain {
         stopped.await();
     }
 
-    /** Starts the worker and its HTTP endpoint from the settings, as {@link #main} does. */
+    /**
+     * Starts the worker (or, with {@code role=receiver}, the pool's always-on receiver) and its HTTP endpoint
+     * from the settings, as {@link #main} does.
+     */
     static Running start(Map<String, String> cli) throws IOException {
-        WorkerConfig config = config(cli);
+        return start(cli, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Map)}, with the settings' config changed by {@code tune} and the handler they select
+     * wrapped by {@code decorate} (a test harness playing kubelet binds pod addresses and records jobs).
+     */
+    static Running start(Map<String, String> cli, UnaryOperator<WorkerConfig.Builder> tune,
+                         UnaryOperator<JobHandler> decorate) throws IOException {
+        WorkerConfig config = tune.apply(config(cli).toBuilder()).build();
         int metricsPort = number(cli, "metrics-port", DEFAULT_METRICS_PORT);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("metrics-port must be 0-65535, got: " + metricsPort);
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        WorkerRuntime runtime = WorkerRuntime.start(config, handler(cli), meters);
+        InetSocketAddress http = new InetSocketAddress(config.bindAddress(), metricsPort);
+        String role = setting(cli, "role", "worker");
+        if ("receiver".equals(role)) {
+            String forwardHost = setting(cli, "forward-host", null);
+            if (forwardHost == null || forwardHost.isBlank()) {
+                throw new IllegalArgumentException("role receiver needs forward-host (the pool's workers Service)");
+            }
+            ReceiverRuntime receiver = ReceiverRuntime.start(config, forwardHost,
+                    number(cli, "forward-port", config.port()), meters);
+            try {
+                return new Running(null, receiver, WorkerHttpEndpoint.start(http, meters::scrape, receiver::ready,
+                        receiver::live, () -> receiver.report().toJson()), meters);
+            } catch (IOException | RuntimeException e) {
+                receiver.close();
+                throw e;
+            }
+        }
+        if (!"worker".equals(role)) {
+            throw new IllegalArgumentException("role must be worker or receiver, got: " + role);
+        }
+        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler(cli)), meters);
         try {
-            WorkerHttpEndpoint http = WorkerHttpEndpoint.start(
-                    new InetSocketAddress(config.bindAddress(), metricsPort), meters::scrape, runtime::ready,
-                    runtime::live, () -> runtime.report().toJson());
-            return new Running(runtime, http, meters);
+            return new Running(runtime, null, WorkerHttpEndpoint.start(http, meters::scrape, runtime::ready,
+                    runtime::live, () -> runtime.report().toJson()), meters);
         } catch (IOException | RuntimeException e) {
             runtime.close();
             throw e;
         }
     }
 
-    /** A started worker with its HTTP endpoint. */
-    record Running(WorkerRuntime runtime, WorkerHttpEndpoint http, PrometheusMeterRegistry meters)
-            implements AutoCloseable {
+    /** A started worker or receiver (the other is null) with its HTTP endpoint. */
+    record Running(WorkerRuntime runtime, ReceiverRuntime receiver, WorkerHttpEndpoint http,
+                   PrometheusMeterRegistry meters) implements AutoCloseable {
 
-        /** Drains the worker first: meanwhile the endpoint answers 503 on readiness and can still be scraped. */
+        /** Drains first: meanwhile the endpoint answers 503 on readiness and can still be scraped. */
         @Override
         public void close() {
-            runtime.close();
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (receiver != null) {
+                receiver.close();
+            }
             http.close();
         }
     }
@@ -90,6 +130,8 @@ public final class WorkerMain {
         if (idle != null) {
             b.idleTimeout(Duration.ofSeconds(idle));
         }
+        // A pod's endpoints leave the Service a moment after SIGTERM: keep serving what arrives meanwhile.
+        b.shutdownDelay(Duration.ofSeconds(number(cli, "shutdown-delay-seconds", DEFAULT_SHUTDOWN_DELAY_SECONDS)));
         Integer attempts = optionalNumber(cli, "max-attempts");
         if (attempts != null) {
             b.maxAttempts(attempts);

@@ -18,10 +18,11 @@ import java.util.Map;
  * @param busySeconds    handler time spent on jobs since start (a counter: rates come from two reports)
  * @param activePollers  tenants being polled now
  * @param lastWakes      tenant name ({@code namespace/name}) to the epoch millisecond of its last wake-up here
+ * @param pendingWakes   receiver only: wake-ups waiting for a worker to hand them to (one per tenant)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WorkerReport(String workerId, boolean ready, int handlerThreads, int busyHandlers, double busySeconds,
-                           int activePollers, Map<String, Long> lastWakes) {
+                           int activePollers, Map<String, Long> lastWakes, int pendingWakes) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

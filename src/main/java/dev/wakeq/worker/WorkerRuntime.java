@@ -2,8 +2,6 @@ package dev.wakeq.worker;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -20,8 +18,6 @@ import java.util.logging.Logger;
 public final class WorkerRuntime implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(WorkerRuntime.class.getName());
-    /** With port 0, UDP picks a free port and TCP must get the same one; another process may hold it. */
-    private static final int RANDOM_PORT_TRIES = 20;
 
     private final WorkerConfig config;
     private final WorkerMetrics metrics;
@@ -29,8 +25,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ExecutorService pollerThreads;
     private final ScheduledExecutorService timers;
     private final TenantRegistry registry;
-    private UdpWakeListener udp;
-    private TcpWakeListener tcp;
+    private WakeListeners listeners;
     private TenantsFileWatcher watcher;
     private boolean closed;
     /** Set first thing in {@link #close()}, which holds the monitor for up to the grace period. */
@@ -69,7 +64,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /** The port both listeners are bound to (the chosen one when the configured port is 0). */
     public int port() {
-        return udp.port();
+        return listeners.port();
     }
 
     public WorkerMetrics metrics() {
@@ -89,13 +84,13 @@ public final class WorkerRuntime implements AutoCloseable {
      * restart mends. Draining is alive, so a slow shutdown is not cut short by a failing probe.
      */
     public boolean live() {
-        return !listening || draining || (udp.alive() && tcp.alive());
+        return !listening || draining || listeners.alive();
     }
 
     /** This worker's load and the tenants it has seen wake-ups for, as {@code GET /report} sends them. */
     public WorkerReport report() {
         return new WorkerReport(config.workerId(), ready(), pool.size(), pool.busy(), pool.busySeconds(),
-                metrics.activePollers(), registry.lastWakes());
+                metrics.activePollers(), registry.lastWakes(), 0);
     }
 
     /** Replaces the tenants, as a tenants file reload would; for embedding without a file. */
@@ -114,27 +109,15 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private void listen() throws IOException {
-        WakeIntake intake = new WakeIntake(registry, metrics);
-        int tries = config.port() == 0 ? RANDOM_PORT_TRIES : 1;
-        for (int i = 1; ; i++) {
-            udp = new UdpWakeListener(new InetSocketAddress(config.bindAddress(), config.port()), intake);
-            try {
-                tcp = new TcpWakeListener(new InetSocketAddress(config.bindAddress(), udp.port()),
-                        config.tcpReadTimeout(), config.maxTcpConnections(), intake);
-                return;
-            } catch (BindException e) {
-                closeUdp();
-                if (i >= tries) {
-                    throw e;
-                }
-            }
-        }
+        listeners = WakeListeners.bind(config, new WakeIntake(registry, metrics));
     }
 
     /**
-     * Stops the listeners, lets running jobs finish within {@link WorkerConfig#shutdownGrace()}, records their
-     * outcomes, and releases claimed jobs that had not started. Jobs still running after the grace period are
-     * interrupted; their claims expire with their lease and they run again (at-least-once).
+     * Turns not ready and keeps serving wake-ups for {@link WorkerConfig#shutdownDelay()} (a Service keeps sending
+     * to a terminating pod until its endpoints catch up), then stops the listeners, lets running jobs finish within
+     * {@link WorkerConfig#shutdownGrace()}, records their outcomes, and releases claimed jobs that had not started.
+     * Jobs still running after the grace period are interrupted; their claims expire with their lease and they run
+     * again (at-least-once).
      */
     @Override
     public synchronized void close() {
@@ -143,11 +126,15 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        try {
+            Thread.sleep(config.shutdownDelay().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         try {
-            closeUdp();
-            if (tcp != null) {
-                tcp.close();
+            if (listeners != null) {
+                listeners.close();
             }
             timers.shutdownNow();
             if (!registry.close(deadline)) {
@@ -160,16 +147,6 @@ public final class WorkerRuntime implements AutoCloseable {
             LOG.warning("closing the TCP listener failed: " + e.getMessage());
         } finally {
             pollerThreads.shutdownNow();
-        }
-    }
-
-    private void closeUdp() {
-        if (udp != null) {
-            try {
-                udp.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -83,7 +83,7 @@ class RolloutOnRealApiServerTest {
             await().atMost(WAIT).until(() -> f.conditionIs("t1", "Ready", "True", null)
                     && kubelet.serves(f.namespace + "/t1"));
             int startedBefore = kubelet.started();
-            long droppedBefore = kubelet.droppedWakes("pool-worker");
+            long droppedBefore = kubelet.droppedWakes("pool-wake");
 
             List<String> inserted = new ArrayList<>();
             List<Exception> insertErrors = new ArrayList<>();
@@ -132,7 +132,7 @@ class RolloutOnRealApiServerTest {
             handled.forEach(h -> done.add(h.payload()));
             assertThat(done).as("every inserted job was handled").containsAll(inserted);
             assertThat(OperatorFixture.rows(schema, "_queue_dead")).isZero();
-            long dropped = kubelet.droppedWakes("pool-worker") - droppedBefore;
+            long dropped = kubelet.droppedWakes("pool-wake") - droppedBefore;
             assertThat(dropped).as("wake-ups that found no ready worker during the rollout").isZero();
 
             Map<Integer, Long> perPod = new java.util.TreeMap<>();

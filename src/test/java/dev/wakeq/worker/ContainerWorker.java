@@ -1,11 +1,8 @@
 package dev.wakeq.worker;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -13,19 +10,16 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Starts a worker from a container's {@code WAKEQ_*} environment through {@link WorkerMain}'s own parsing, so a
- * test that plays the kubelet configures the worker from exactly what the operator's Deployment says.
+ * Starts a worker, or a pool's receiver, from a container's {@code WAKEQ_*} environment through
+ * {@link WorkerMain}'s own parsing, so a test that plays the kubelet configures it from exactly what the
+ * operator's Deployment says.
  */
 public final class ContainerWorker implements AutoCloseable {
 
-    private final WorkerRuntime runtime;
-    private final PrometheusMeterRegistry meters;
-    private final WorkerHttpEndpoint http;
+    private final WorkerMain.Running running;
 
-    private ContainerWorker(WorkerRuntime runtime, PrometheusMeterRegistry meters, WorkerHttpEndpoint http) {
-        this.runtime = runtime;
-        this.meters = meters;
-        this.http = http;
+    private ContainerWorker(WorkerMain.Running running) {
+        this.running = running;
     }
 
     /**
@@ -42,25 +36,18 @@ public final class ContainerWorker implements AutoCloseable {
                 cli.put(name.substring("WAKEQ_".length()).toLowerCase(Locale.ROOT).replace('_', '-'), value);
             }
         });
-        // A pod gets 60 s to drain; a test harness stopping a pod should not wait that long.
-        WorkerConfig config = WorkerMain.config(cli).toBuilder().bindAddress(podAddress)
-                .shutdownGrace(Duration.ofSeconds(5)).build();
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(WorkerMain.handler(cli)), meters);
-        try {
-            // Port 0: several pods share this machine's addresses, so each gets its own metrics port.
-            WorkerHttpEndpoint http = WorkerHttpEndpoint.start(new InetSocketAddress(podAddress, 0), meters::scrape,
-                    runtime::ready, runtime::live, () -> runtime.report().toJson());
-            return new ContainerWorker(runtime, meters, http);
-        } catch (IOException | RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
+        // Several pods share this machine's addresses, so each gets its own metrics port.
+        cli.put("metrics-port", "0");
+        return new ContainerWorker(WorkerMain.start(cli, b -> b.bindAddress(podAddress)
+                // A pod gets 60 s to drain; a test harness stopping a pod should not wait that long.
+                .shutdownGrace(Duration.ofSeconds(5))
+                // FakeKubelet's Service proxy drops a pod's endpoint before it stops the pod, with no lag to cover.
+                .shutdownDelay(Duration.ZERO), decorate));
     }
 
     /** Where {@code /metrics}, the probes and {@code /report} answer. */
     public int httpPort() {
-        return http.port();
+        return running.http().port();
     }
 
     /** Tenants-file checks that found new content (loaded or rejected): each one a file the worker has seen. */
@@ -70,21 +57,21 @@ public final class ContainerWorker implements AutoCloseable {
 
     /** What the readiness probe would answer. */
     public boolean ready() {
-        return runtime.ready();
+        return running.runtime() != null ? running.runtime().ready() : running.receiver().ready();
     }
 
+    /** The wake port. */
     public int port() {
-        return runtime.port();
+        return running.runtime() != null ? running.runtime().port() : running.receiver().port();
     }
 
     private long count(String name) {
-        Counter c = meters.find(name).counter();
+        Counter c = running.meters().find(name).counter();
         return c == null ? 0 : (long) c.count();
     }
 
     @Override
     public void close() {
-        runtime.close();
-        http.close();
+        running.close();
     }
 }

@@ -52,8 +52,12 @@ class WorkerHttpEndpointTest {
     }
 
     private void start() throws Exception {
+        start("0");
+    }
+
+    private void start(String shutdownDelaySeconds) throws Exception {
         worker = WorkerMain.start(Map.of("tenants-file", tenantsFile.toString(), "port", "0", "metrics-port", "0",
-                "worker-id", "test-worker"));
+                "worker-id", "test-worker", "shutdown-delay-seconds", shutdownDelaySeconds));
     }
 
     @Test
@@ -124,6 +128,25 @@ class WorkerHttpEndpointTest {
         assertThat(get("/healthz/ready").statusCode()).isEqualTo(503);
         assertThat(get("/healthz/live").statusCode()).as("draining is not dead").isEqualTo(200);
         assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aStoppingWorkerIsNotReadyButStillTakesWakeUpsDuringTheShutdownDelay() throws Exception {
+        Files.writeString(tenantsFile, TENANTS);
+        start("2");
+        Thread closing = new Thread(worker::close, "closing");
+        closing.start();
+        await().atMost(WAIT).until(() -> get("/healthz/ready").statusCode() == 503);
+
+        byte[] wake = WakeCodec.encode(WakeMessage.insert(KEY));
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.send(new DatagramPacket(wake, wake.length, InetAddress.getLoopbackAddress(), worker.runtime().port()));
+        }
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(get("/metrics").body())
+                .contains("wakeq_wakes_received_total{kind=\"insert\",protocol=\"udp\",} 1.0"));
+        assertThat(closing.isAlive()).as("still in its shutdown delay").isTrue();
+        closing.join(10_000);
+        worker = null;
     }
 
     @Test

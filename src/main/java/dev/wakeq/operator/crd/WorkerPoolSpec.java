@@ -24,7 +24,8 @@ public class WorkerPoolSpec {
     @Min(0)
     @Max(1000)
     @Default("1")
-    @JsonPropertyDescription("Fewest workers; 0 lets an idle pool run no worker pods.")
+    @JsonPropertyDescription("Fewest workers. 0 lets an idle pool run no worker pods: the pool then gets a small "
+            + "always-on receiver that holds wake-ups and has the operator start a worker for them.")
     private Integer minReplicas = 1;
 
     @Min(1)

@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * handler threads (counted from each worker's busy time since its last report, or its busy slots now, whichever is
  * higher) should fill {@link #TARGET_UTILISATION} of the workers' threads. Up at once when work arrives; down only
  * to the highest figure seen over the pool's stabilisation window, so a short lull does not remove a worker the
- * next burst needs; to {@code minReplicas} once no worker has a busy thread or a polling tenant.
+ * next burst needs; to {@code minReplicas} once no worker has a busy thread or a polling tenant. A pool at zero
+ * (minReplicas 0) gets one worker as soon as its receiver holds a wake-up.
  *
  * <p>What it remembers (earlier figures, each worker's last busy time) lives in memory. A new operator starts
  * with none and so scales down only after watching a whole window itself.
@@ -32,7 +33,7 @@ public class Autoscaler {
     /** Busy time over gaps shorter than this is too noisy to be a rate. */
     private static final Duration MIN_RATE_GAP = Duration.ofSeconds(1);
 
-    public enum Reason { External, NoReports, Idle, ScaleUp, ScaleDown, Stabilizing, Steady, AtMaximum }
+    public enum Reason { External, NoReports, Idle, ScaleUp, ScaleDown, Stabilizing, Steady, AtMaximum, WakeAtZero }
 
     /**
      * @param target  replicas the pool's Deployment should have
@@ -64,8 +65,9 @@ public class Autoscaler {
     /**
      * @param current replicas the Deployment has now (what the last decision asked for)
      * @param reports what the pool's workers answered just now
+     * @param waiting wake-ups the pool's receiver holds because no worker took them (0 without a receiver)
      */
-    public Decision decide(WorkerPool pool, int current, List<WorkerReport> reports, Instant now) {
+    public Decision decide(WorkerPool pool, int current, List<WorkerReport> reports, int waiting, Instant now) {
         WorkerPoolSpec spec = pool.getSpec();
         int min = ReplicaPolicy.floor(spec);
         int max = ReplicaPolicy.ceiling(spec);
@@ -76,8 +78,16 @@ public class Autoscaler {
         }
         History h = histories.computeIfAbsent(PoolNames.of(pool), n -> new History(now));
         int held = Math.max(min, Math.min(max, current));
+        if (waiting > 0 && held == 0) {
+            // From zero: a worker at once, however the stabilisation window looks.
+            h.figures.addLast(new Figure(now, 1));
+            return new Decision(Math.min(1, max), Reason.WakeAtZero, waiting
+                    + " wake-up(s) waiting at the receiver with no worker running: starting one");
+        }
         if (reports.isEmpty()) {
-            return new Decision(held, Reason.NoReports, "no worker answered GET /report; keeping " + held);
+            return held == 0
+                    ? new Decision(0, Reason.Idle, "no worker runs; the receiver holds wake-ups until one does")
+                    : new Decision(held, Reason.NoReports, "no worker answered GET /report; keeping " + held);
         }
 
         double busyThreads = 0;
@@ -103,8 +113,8 @@ public class Autoscaler {
                 "%.1f of %d handler threads busy on %d reporting worker(s), %d tenant(s) polling", busyThreads,
                 threads, reports.size(), pollers);
 
-        int wanted = busyThreads == 0 && pollers == 0 ? min
-                : Math.max(min, (int) Math.ceil(busyThreads / (perWorker * TARGET_UTILISATION)));
+        int wanted = busyThreads == 0 && pollers == 0 && waiting == 0 ? min
+                : Math.max(Math.max(min, 1), (int) Math.ceil(busyThreads / (perWorker * TARGET_UTILISATION)));
         h.figures.addLast(new Figure(now, wanted));
         Instant windowStart = now.minusSeconds(spec.getScaling().getScaleDownStabilizationSeconds());
         while (!h.figures.isEmpty() && h.figures.peekFirst().at().isBefore(windowStart)) {

@@ -26,6 +26,41 @@ public record PoolNames(String pool, String namespace) {
         return pool + "-wake";
     }
 
+    /** The always-on receiver of a pool that may scale to zero. */
+    public String receiver() {
+        return pool + "-receiver";
+    }
+
+    /** The workers-only Service the receiver hands wake-ups on to (the wake Service also reaches the receiver). */
+    public String workersService() {
+        return pool + "-workers";
+    }
+
+    /** The receiver's Service DNS name inside the cluster, as the receiver is told where to hand wake-ups. */
+    public String workersServiceHost() {
+        return workersService() + "." + namespace + ".svc";
+    }
+
+    /** The wake Service's selector: workers and the receiver, which both carry the pool label. */
+    public Map<String, String> wakeSelector() {
+        return Map.of(POOL_LABEL, pool);
+    }
+
+    public Map<String, String> receiverSelectorLabels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app.kubernetes.io/name", "wakeq-receiver");
+        labels.put("app.kubernetes.io/instance", pool);
+        return labels;
+    }
+
+    public Map<String, String> receiverLabels() {
+        Map<String, String> labels = new LinkedHashMap<>(receiverSelectorLabels());
+        labels.put("app.kubernetes.io/component", "receiver");
+        labels.put(MANAGED_BY, MANAGED_BY_VALUE);
+        labels.put(POOL_LABEL, pool);
+        return labels;
+    }
+
     /** The PodDisruptionBudget that keeps node drains from taking the last ready worker. */
     public String disruptionBudget() {
         return pool + "-worker";

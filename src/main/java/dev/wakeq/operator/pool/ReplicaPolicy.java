@@ -7,8 +7,8 @@ import dev.wakeq.operator.crd.WorkerPoolSpec;
 /**
  * How many workers a pool's Deployment gets. With {@code scaling.mode: Operator} that is the {@link Autoscaler}'s
  * last decision, kept in {@code status.targetReplicas} so that it survives an operator restart; with
- * {@code External}, {@code spec.replicas} (the scale subresource). Always within minReplicas..maxReplicas and never
- * below 1: nothing else listens on a pool's wake address yet, so a pool at zero would lose its wake-ups.
+ * {@code External}, {@code spec.replicas} (the scale subresource). Always within minReplicas..maxReplicas. Zero
+ * only with {@code minReplicas: 0}, whose pools get a receiver that listens while no worker runs.
  */
 public final class ReplicaPolicy {
 
@@ -22,9 +22,9 @@ public final class ReplicaPolicy {
         return clamp(spec, wanted == null ? floor(spec) : wanted);
     }
 
-    /** The fewest workers: minReplicas, but at least 1 (scale to zero needs a receiver that does not exist yet). */
+    /** The fewest workers: minReplicas (0 only with the receiver that minReplicas 0 brings). */
     static int floor(WorkerPoolSpec spec) {
-        return Math.max(1, spec.getMinReplicas() == null ? 1 : spec.getMinReplicas());
+        return Math.max(0, spec.getMinReplicas() == null ? 1 : spec.getMinReplicas());
     }
 
     /** The most workers: maxReplicas, but never below the floor (an invalid range is reported, not obeyed). */

@@ -1,11 +1,16 @@
 package dev.wakeq.operator.pool;
 
+import dev.wakeq.WakeqMain;
 import dev.wakeq.operator.crd.HandlerSpec;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -26,6 +31,12 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
     public static final int METRICS_PORT = dev.wakeq.worker.WorkerMain.DEFAULT_METRICS_PORT;
     public static final String METRICS_PORT_NAME = "metrics";
     public static final String METRICS_PATH = "/metrics";
+    /**
+     * The writable /tmp (the root file system is read-only). Bounded, and not empty: JOSDK's server-side-apply
+     * matcher reads an empty {@code emptyDir: {}} as missing from the live object and updated the Deployment at
+     * every reconcile.
+     */
+    static final Quantity TMP_SIZE = new Quantity("64Mi");
 
     public WorkerDeploymentDependent() {
         super(Deployment.class);
@@ -40,25 +51,48 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
         PoolNames names = PoolNames.of(pool);
         WorkerPoolSpec spec = pool.getSpec();
         int port = spec.getWake().getPort();
+        return deployment(names.deployment(), names, names.labels(), names.selectorLabels(),
+                ReplicaPolicy.desiredReplicas(pool), scrapeAnnotations(),
+                podSpec(pool, "worker", env(pool, port), spec.getResources()));
+    }
+
+    /**
+     * A Deployment of the pool's pods, workers or receiver. maxUnavailable 0: a rollout (new image) adds a ready
+     * pod before it removes one, so something is always listening.
+     */
+    static Deployment deployment(String name, PoolNames names, Map<String, String> labels,
+                                 Map<String, String> selector, int replicas, Map<String, String> annotations,
+                                 PodSpec pod) {
         return new DeploymentBuilder()
-                .withNewMetadata().withName(names.deployment()).withNamespace(names.namespace())
-                .withLabels(names.labels()).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(names.namespace()).withLabels(labels).endMetadata()
                 .withNewSpec()
-                .withReplicas(ReplicaPolicy.desiredReplicas(pool))
-                .withNewSelector().withMatchLabels(names.selectorLabels()).endSelector()
-                // maxUnavailable 0: a rollout (new image) adds a ready worker before it removes one, so some
-                // worker is always listening.
+                .withReplicas(replicas)
+                .withNewSelector().withMatchLabels(selector).endSelector()
                 .withNewStrategy().withType("RollingUpdate").withNewRollingUpdate()
                 .withMaxUnavailable(new IntOrString(0)).withMaxSurge(new IntOrString(1)).endRollingUpdate()
                 .endStrategy()
                 .withNewTemplate()
-                .withNewMetadata().withLabels(names.labels()).withAnnotations(scrapeAnnotations()).endMetadata()
-                .withNewSpec()
+                .withNewMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
+                .withSpec(pod)
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /**
+     * The pod both the workers and a pool's receiver run: the same image and entry point ({@code worker}; the
+     * receiver's environment sets its role), wake and metrics ports, probes, the tenants Secret, and a locked-down
+     * security context.
+     */
+    static PodSpec podSpec(WorkerPool pool, String container, List<EnvVar> env, ResourceRequirements resources) {
+        PoolNames names = PoolNames.of(pool);
+        int port = pool.getSpec().getWake().getPort();
+        return new PodSpecBuilder()
                 // Workers drain on SIGTERM: finish or release claimed jobs within this period.
                 .withTerminationGracePeriodSeconds(60L)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1001L)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
-                .addNewContainer().withName("worker").withImage(spec.getImage()).withArgs("worker")
+                .addNewContainer().withName(container).withImage(pool.getSpec().getImage()).withArgs(WakeqMain.WORKER)
                 .addNewPort().withName("wake-udp").withContainerPort(port).withProtocol("UDP").endPort()
                 .addNewPort().withName("wake-tcp").withContainerPort(port).withProtocol("TCP").endPort()
                 .addNewPort().withName(METRICS_PORT_NAME).withContainerPort(METRICS_PORT).withProtocol("TCP").endPort()
@@ -73,8 +107,8 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .withPort(new IntOrString(METRICS_PORT_NAME)).endHttpGet()
                 .withInitialDelaySeconds(10).withPeriodSeconds(10).withTimeoutSeconds(5).withFailureThreshold(3)
                 .endLivenessProbe()
-                .withEnv(env(pool, port))
-                .withResources(spec.getResources())
+                .withEnv(env)
+                .withResources(resources)
                 .addNewVolumeMount().withName("tenants").withMountPath(TENANTS_MOUNT).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
@@ -82,10 +116,7 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .endContainer()
                 .addNewVolume().withName("tenants").withNewSecret().withSecretName(names.tenantsSecret())
                 .withOptional(true).endSecret().endVolume()
-                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
+                .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(TMP_SIZE).endEmptyDir().endVolume()
                 .build();
     }
 

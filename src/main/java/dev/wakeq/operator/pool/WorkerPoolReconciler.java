@@ -1,12 +1,17 @@
 package dev.wakeq.operator.pool;
 
+import dev.wakeq.operator.config.OperatorConfig;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolStatus;
 import dev.wakeq.operator.metrics.OperatorMetrics;
 import dev.wakeq.operator.status.Conditions;
 import dev.wakeq.operator.status.OperatorEvents;
+import dev.wakeq.operator.tenant.PoolRegistry;
+import dev.wakeq.operator.tenant.WakeSightings;
+import dev.wakeq.worker.WorkerReport;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -14,16 +19,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import jakarta.inject.Inject;
-import dev.wakeq.operator.config.OperatorConfig;
-import dev.wakeq.operator.tenant.PoolRegistry;
-import dev.wakeq.operator.tenant.WakeSightings;
-import dev.wakeq.worker.WorkerReport;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.jboss.logging.Logger;
 import java.util.Objects;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps a pool's Deployment, wake Service and disruption budget as the spec says, asks its workers for their
@@ -33,6 +33,12 @@ import java.util.Objects;
 @Workflow(dependents = {
         @Dependent(name = "deployment", type = WorkerDeploymentDependent.class),
         @Dependent(name = "wake-service", type = WakeServiceDependent.class),
+        // Only for minReplicas 0: the receiver that listens while no worker runs, and the Service it hands on to.
+        // They share the informers of the other Deployment and Service: one watch per type, one event per change.
+        @Dependent(name = "receiver", type = ReceiverDeploymentDependent.class,
+                reconcilePrecondition = ScalesToZero.class, useEventSourceWithName = "deployment"),
+        @Dependent(name = "workers-service", type = WorkersServiceDependent.class,
+                reconcilePrecondition = ScalesToZero.class, useEventSourceWithName = "wake-service"),
         // Exactly one of the two budgets is active, by what the API server serves.
         @Dependent(name = "disruption-budget", type = DisruptionBudgetDependent.class,
                 activationCondition = PolicyApi.ServesV1.class),
@@ -73,25 +79,24 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
 
     @Override
     public UpdateControl<WorkerPool> reconcile(WorkerPool pool, Context<WorkerPool> context) {
-        Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
         PoolNames names = PoolNames.of(pool);
-        List<WorkerReport> answers = List.of();
-        try {
-            answers = reports.fetch(context.getClient(), names).reports();
-        } catch (KubernetesClientException e) {
-            // E.g. no RBAC for pods: the pool still works, it just is not scaled; the Scaling condition says so.
-            LOG.warnf("WorkerPool %s/%s: cannot list its worker pods: %s", names.namespace(), names.pool(),
-                    e.getMessage());
-        }
+        Deployment deployment = deployment(context, names.deployment());
+        List<WorkerReport> answers = ask(context, names, names.selectorLabels());
+        boolean toZero = ScalesToZero.of(pool);
+        List<WorkerReport> receivers = toZero ? ask(context, names, names.receiverSelectorLabels()) : List.of();
         answers.forEach(r -> sightings.record(r.lastWakes()));
-        Autoscaler.Decision decision = autoscaler.decide(pool, ReplicaPolicy.desiredReplicas(pool), answers,
+        receivers.forEach(r -> sightings.record(r.lastWakes()));
+        int waiting = receivers.stream().mapToInt(WorkerReport::pendingWakes).sum();
+        Autoscaler.Decision decision = autoscaler.decide(pool, ReplicaPolicy.desiredReplicas(pool), answers, waiting,
                 clock.instant());
         Integer tenants = tenants(pool, names);
-        WorkerPoolStatus next = status(pool, deployment, decision, tenants);
+        Deployment receiver = toZero ? deployment(context, names.receiver()) : null;
+        WorkerPoolStatus next = status(pool, deployment, receiver, decision, tenants);
         metrics.poolsReconciled(context.getPrimaryCache());
         WorkerPoolStatus old = pool.getStatus();
         boolean retarget = old == null || !Objects.equals(old.getTargetReplicas(), next.getTargetReplicas());
-        Duration again = retarget ? APPLY_SOON : config.reportInterval();
+        // At zero the receiver is asked every second: that is how long a wake-up may wait before a worker starts.
+        Duration again = retarget || (toZero && next.getTargetReplicas() == 0) ? APPLY_SOON : config.reportInterval();
         if (old != null && sameStatus(old, next)) {
             return UpdateControl.<WorkerPool>noUpdate().rescheduleAfter(again);
         }
@@ -109,6 +114,22 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         return UpdateControl.patchStatus(patch).rescheduleAfter(again);
     }
 
+    /** One of the pool's Deployments: the workers' or the receiver's (two of that type are secondary resources). */
+    private static Deployment deployment(Context<WorkerPool> context, String name) {
+        return context.getSecondaryResources(Deployment.class).stream()
+                .filter(d -> name.equals(d.getMetadata().getName())).findFirst().orElse(null);
+    }
+
+    private List<WorkerReport> ask(Context<WorkerPool> context, PoolNames names, java.util.Map<String, String> labels) {
+        try {
+            return reports.fetch(context.getClient(), names.namespace(), labels).reports();
+        } catch (KubernetesClientException e) {
+            // E.g. no RBAC for pods: the pool still works, it just is not scaled; the Scaling condition says so.
+            LOG.warnf("WorkerPool %s/%s: cannot list its pods: %s", names.namespace(), names.pool(), e.getMessage());
+            return List.of();
+        }
+    }
+
     /** The tenants the pool's Secret lists; on a read error the last known figure stays. */
     private Integer tenants(WorkerPool pool, PoolNames names) {
         try {
@@ -119,7 +140,8 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         }
     }
 
-    WorkerPoolStatus status(WorkerPool pool, Deployment deployment, Autoscaler.Decision decision, Integer tenants) {
+    WorkerPoolStatus status(WorkerPool pool, Deployment deployment, Deployment receiver, Autoscaler.Decision decision,
+                            Integer tenants) {
         PoolNames names = PoolNames.of(pool);
         WorkerPoolStatus old = pool.getStatus();
         WorkerPoolStatus status = new WorkerPoolStatus();
@@ -141,9 +163,15 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         } else {
             conditions.set("SpecValid", true, "Valid", "");
         }
-        boolean available = ready != null && ready > 0;
-        conditions.set("Available", available, available ? "WorkersReady" : "NoReadyWorker",
-                available ? ready + " worker(s) ready" : "no worker pod of Deployment " + names.deployment()
+        boolean workers = ready != null && ready > 0;
+        boolean receiving = receiver != null && receiver.getStatus() != null
+                && receiver.getStatus().getReadyReplicas() != null && receiver.getStatus().getReadyReplicas() > 0;
+        boolean available = workers || receiving;
+        conditions.set("Available", available, workers ? "WorkersReady" : receiving ? "ReceiverReady" : "NoReadyWorker",
+                workers ? ready + " worker(s) ready"
+                        : receiving ? "no worker runs; the receiver " + names.receiver() + " holds wake-ups and the "
+                        + "operator starts a worker for them"
+                        : "no worker pod of Deployment " + names.deployment()
                         + " is ready yet; wake-ups wait for the sweep until one is");
         int have = replicas == null ? 0 : replicas;
         conditions.set("Scaling", have != decision.target(), decision.reason().name(),
@@ -151,7 +179,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
                         : decision.target() + " worker(s): ") + decision.message());
         boolean ok = specProblem == null && available;
         conditions.set("Ready", ok, ok ? "PoolReady" : (specProblem != null ? "InvalidReplicaRange" : "NoReadyWorker"),
-                ok ? "serving wake-ups on Service " + names.wakeService()
+                ok ? "taking wake-ups on Service " + names.wakeService()
                         : (specProblem != null ? specProblem : "waiting for a ready worker"));
         status.setConditions(conditions.build());
         return status;

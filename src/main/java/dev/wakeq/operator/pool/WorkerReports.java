@@ -35,9 +35,9 @@ public class WorkerReports {
     public record Result(List<WorkerReport> reports, int unanswered) {
     }
 
-    public Result fetch(KubernetesClient client, PoolNames names) {
-        List<Pod> pods = client.pods().inNamespace(names.namespace()).withLabels(names.selectorLabels()).list()
-                .getItems();
+    /** The reports of the pods with {@code labels} in the namespace: a pool's workers, or its receiver. */
+    public Result fetch(KubernetesClient client, String namespace, Map<String, String> labels) {
+        List<Pod> pods = client.pods().inNamespace(namespace).withLabels(labels).list().getItems();
         Map<String, CompletableFuture<WorkerReport>> asked = new java.util.LinkedHashMap<>();
         for (Pod pod : pods) {
             URI uri = reportUri(pod);
@@ -56,7 +56,7 @@ public class WorkerReports {
             } catch (RuntimeException e) {
                 unanswered++;
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                LOG.debugf("worker pod %s/%s gave no report: %s", names.namespace(), a.getKey(), cause.toString());
+                LOG.debugf("pod %s/%s gave no report: %s", namespace, a.getKey(), cause.toString());
             }
         }
         return new Result(reports, unanswered);

@@ -28,11 +28,11 @@ class AutoscalerTest {
     }
 
     private static WorkerReport worker(String id, int busy, double busySeconds, int pollers) {
-        return new WorkerReport(id, true, 16, busy, busySeconds, pollers, Map.of());
+        return new WorkerReport(id, true, 16, busy, busySeconds, pollers, Map.of(), 0);
     }
 
     private Autoscaler.Decision decide(int current, WorkerReport... reports) {
-        return autoscaler.decide(pool, current, List.of(reports), now);
+        return autoscaler.decide(pool, current, List.of(reports), 0, now);
     }
 
     @Test
@@ -95,6 +95,30 @@ class AutoscalerTest {
         assertThat(first.message()).contains("after 60 s of such load");
         now = now.plusSeconds(61);
         assertThat(decide(4, worker("w1", 0, 0, 0)).target()).isEqualTo(1);
+    }
+
+    @Test
+    void aPoolAtZeroStartsAWorkerForAWaitingWakeUpAndReturnsToZeroWhenIdle() {
+        pool.getSpec().setMinReplicas(0);
+        Autoscaler.Decision idle = autoscaler.decide(pool, 0, List.of(), 0, now);
+        assertThat(idle.target()).isZero();
+        assertThat(idle.reason()).isEqualTo(Autoscaler.Reason.Idle);
+
+        now = now.plusSeconds(1);
+        Autoscaler.Decision wake = autoscaler.decide(pool, 0, List.of(), 1, now);
+        assertThat(wake.target()).isEqualTo(1);
+        assertThat(wake.reason()).isEqualTo(Autoscaler.Reason.WakeAtZero);
+
+        // The worker is starting and the wake-up still waits: keep it.
+        now = now.plusSeconds(2);
+        assertThat(autoscaler.decide(pool, 1, List.of(worker("w1", 0, 0, 0)), 1, now).target()).isEqualTo(1);
+        // Done and idle: back to zero only after the window.
+        now = now.plusSeconds(30);
+        assertThat(decide(1, worker("w1", 0, 0, 0)).target()).isEqualTo(1);
+        now = now.plusSeconds(61);
+        Autoscaler.Decision down = decide(1, worker("w1", 0, 0, 0));
+        assertThat(down.target()).isZero();
+        assertThat(down.reason()).isEqualTo(Autoscaler.Reason.Idle);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pool's Deployment and Service as pure functions of the WorkerPool. */
@@ -128,7 +129,32 @@ class PoolDesiredStateTest {
         assertThat(ReplicaPolicy.desiredReplicas(pool)).isEqualTo(3);
         spec.setMinReplicas(0);
         spec.setReplicas(0);
-        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("no scale to zero yet").isEqualTo(1);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("zero, with the receiver minReplicas 0 brings").isZero();
+        spec.setMinReplicas(1);
+        assertThat(ReplicaPolicy.desiredReplicas(pool)).as("never below minReplicas").isEqualTo(1);
+    }
+
+    @Test
+    void aPoolThatMayScaleToZeroGetsAReceiverBehindTheWakeServiceAndAWorkersOnlyService() {
+        WorkerPool pool = pool("p");
+        pool.getSpec().getWake().setPort(9000);
+        Deployment receiver = ReceiverDeploymentDependent.desired(pool);
+        assertThat(receiver.getMetadata().getName()).isEqualTo("p-receiver");
+        assertThat(receiver.getSpec().getReplicas()).isEqualTo(1);
+        var container = receiver.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).containsExactly("worker");
+        assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+                .contains("WAKEQ_ROLE=receiver", "WAKEQ_FORWARD_HOST=p-workers.ns1.svc", "WAKEQ_FORWARD_PORT=9000");
+        // The wake Service reaches workers and receiver; the workers Service and the budget only the workers.
+        Map<String, String> receiverLabels = receiver.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> workerLabels = WorkerDeploymentDependent.desired(pool).getSpec().getTemplate()
+                .getMetadata().getLabels();
+        Map<String, String> wake = WakeServiceDependent.desired(pool).getSpec().getSelector();
+        Map<String, String> workers = WorkersServiceDependent.desired(pool).getSpec().getSelector();
+        assertThat(receiverLabels).containsAllEntriesOf(wake);
+        assertThat(workerLabels).containsAllEntriesOf(wake).containsAllEntriesOf(workers);
+        assertThat(receiverLabels).doesNotContainEntry("app.kubernetes.io/name", "wakeq-worker");
+        assertThat(receiver.getSpec().getSelector().getMatchLabels()).isNotEqualTo(workers);
     }
 
     @Test

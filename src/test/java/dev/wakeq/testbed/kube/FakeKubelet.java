@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -73,6 +74,9 @@ public final class FakeKubelet implements AutoCloseable {
     private final UnaryOperator<JobHandler> handlers;
     private final Path root;
     private final Map<String, ReplicaSet> deployments = new HashMap<>();
+    /** Service name to its proxy; address of each Service, fixed at first sight of its name. */
+    private final Map<String, Proxied> services = new HashMap<>();
+    private final Map<String, InetAddress> serviceAddresses = new HashMap<>();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private int podsStarted;
 
@@ -94,8 +98,11 @@ public final class FakeKubelet implements AutoCloseable {
         }
     }
 
-    /** Starts watching the namespace's operator-made Deployments and Secrets. */
+    /** Starts watching the namespace's operator-made Services, Deployments and Secrets. */
     public FakeKubelet start() {
+        informers.add(client.services().inNamespace(namespace)
+                .withLabel(PoolNames.MANAGED_BY, PoolNames.MANAGED_BY_VALUE)
+                .inform(handler(this::serviceChanged, this::serviceRemoved)));
         informers.add(client.apps().deployments().inNamespace(namespace)
                 .withLabel(PoolNames.MANAGED_BY, PoolNames.MANAGED_BY_VALUE)
                 .inform(handler(this::sync, this::removed)));
@@ -131,10 +138,77 @@ public final class FakeKubelet implements AutoCloseable {
         return podsStarted;
     }
 
-    /** Wake-ups the Deployment's Service found no ready worker for. */
-    public synchronized long droppedWakes(String deployment) {
-        ReplicaSet r = deployments.get(deployment);
-        return r == null || r.proxy == null ? 0 : r.proxy.dropped();
+    /** Wake-ups the Service found no ready pod for. */
+    public synchronized long droppedWakes(String service) {
+        Proxied p = services.get(service);
+        return p == null ? 0 : p.proxy.dropped();
+    }
+
+    /** A Service as kube-proxy serves it here: its selector and the proxy on its address. */
+    private record Proxied(Map<String, String> selector, int port, ServiceProxy proxy) {
+        boolean selects(Pod pod) {
+            return pod.labels.entrySet().containsAll(selector.entrySet());
+        }
+    }
+
+    /**
+     * A Service's address here: the pool address for the wake Service (what the tenants' triggers target),
+     * 127.&lt;last byte&gt;.255.n for the others. Fixed by name, so a pod told a Service's name before the Service
+     * exists reaches it once it does.
+     */
+    private InetAddress serviceAddress(String name) {
+        if (name.endsWith("-wake")) {
+            return serviceAddress;
+        }
+        return serviceAddresses.computeIfAbsent(name, n -> {
+            byte[] base = serviceAddress.getAddress();
+            try {
+                return InetAddress.getByAddress(new byte[] {127, base[base.length - 1], (byte) 255,
+                        (byte) (1 + serviceAddresses.size())});
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private synchronized void serviceChanged(Service service) {
+        String name = service.getMetadata().getName();
+        Map<String, String> selector = service.getSpec().getSelector() == null ? Map.of()
+                : service.getSpec().getSelector();
+        int port = service.getSpec().getPorts().get(0).getPort();
+        Proxied current = services.get(name);
+        if (current != null && current.selector().equals(selector) && current.port() == port) {
+            return;
+        }
+        if (current != null) {
+            current.proxy().close();
+        }
+        try {
+            Proxied next = new Proxied(Map.copyOf(selector), port, new ServiceProxy(serviceAddress(name), port));
+            services.put(name, next);
+            deployments.values().forEach(r -> r.pods.stream().filter(p -> p.ready && next.selects(p))
+                    .forEach(p -> next.proxy().add(p.endpoint())));
+        } catch (IOException e) {
+            LOG.warnf(e, "Service %s: cannot listen on %s:%d", name, serviceAddress(name), port);
+        }
+    }
+
+    private synchronized void serviceRemoved(Service service) {
+        Proxied p = services.remove(service.getMetadata().getName());
+        if (p != null) {
+            p.proxy().close();
+        }
+    }
+
+    /** Ready: the pod joins every Service that selects it. */
+    private void joinServices(Pod pod) {
+        pod.ready = true;
+        services.values().stream().filter(s -> s.selects(pod)).forEach(s -> s.proxy().add(pod.endpoint()));
+    }
+
+    private void leaveServices(Pod pod) {
+        pod.ready = false;
+        services.values().forEach(s -> s.proxy().remove(pod.endpoint()));
     }
 
     private synchronized void sync(Deployment d) {
@@ -156,22 +230,17 @@ public final class FakeKubelet implements AutoCloseable {
         }
     }
 
-    /** The pods of one Deployment and the Service proxy in front of them. */
+    /** The pods of one Deployment. */
     private final class ReplicaSet implements AutoCloseable {
 
         final List<Pod> pods = new ArrayList<>();
-        ServiceProxy proxy;
         int wanted;
 
         void sync(Deployment d) throws IOException {
             wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
             String template = templateHash(d);
-            LOG.infof("Deployment %s: %d wanted, template %s, running %s", d.getMetadata().getName(), wanted, template,
-                    pods.stream().map(p -> p.name).toList());
-            int port = wakePort(d);
-            if (proxy == null && wanted > 0) {
-                proxy = new ServiceProxy(serviceAddress, port);
-            }
+            LOG.debugf("Deployment %s: %d wanted, template %s, running %s", d.getMetadata().getName(), wanted,
+                    template, pods.stream().map(p -> p.name).toList());
             // Roll: one new pod in (surge), ready and in the Service, before one old pod leaves.
             while (pods.stream().anyMatch(p -> !p.template.equals(template))) {
                 if (current(template) < wanted) {
@@ -203,12 +272,12 @@ public final class FakeKubelet implements AutoCloseable {
                 }
                 sleep(10);
             }
-            proxy.add(pod.endpoint());
+            joinServices(pod);
         }
 
         /** Out of the Service first, then SIGTERM: the worker drains with no new wake-ups coming in. */
         private void stop(Pod pod) {
-            proxy.remove(pod.endpoint());
+            leaveServices(pod);
             pods.remove(pod);
             pod.close();
         }
@@ -216,9 +285,6 @@ public final class FakeKubelet implements AutoCloseable {
         @Override
         public void close() {
             List.copyOf(pods).forEach(this::stop);
-            if (proxy != null) {
-                proxy.close();
-            }
         }
     }
 
@@ -230,11 +296,6 @@ public final class FakeKubelet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static int wakePort(Deployment d) {
-        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
-                .filter(p -> "UDP".equals(p.getProtocol())).findFirst().orElseThrow().getContainerPort();
     }
 
     private static void sleep(long millis) {
@@ -254,7 +315,7 @@ public final class FakeKubelet implements AutoCloseable {
     private void report(Deployment d, ReplicaSet r) {
         int wanted = r.wanted;
         int running = r.pods.size();
-        int ready = r.proxy == null ? 0 : r.proxy.endpointCount();
+        int ready = (int) r.pods.stream().filter(p -> p.ready).count();
         boolean available = ready >= wanted;
         DeploymentStatus next = new DeploymentStatusBuilder()
                 .withObservedGeneration(d.getMetadata().getGeneration())
@@ -308,6 +369,8 @@ public final class FakeKubelet implements AutoCloseable {
         informers.forEach(SharedIndexInformer::close);
         deployments.values().forEach(ReplicaSet::close);
         deployments.clear();
+        services.values().forEach(p -> p.proxy().close());
+        services.clear();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -342,6 +405,9 @@ public final class FakeKubelet implements AutoCloseable {
         final String template;
         final String name;
         final InetAddress address;
+        final Map<String, String> labels;
+        /** In the Services that select it (FakeKubelet's lock). */
+        boolean ready;
         final Path dir;
         /** Volume name to the Secret it shows. */
         final Map<String, String> secretVolumes = new LinkedHashMap<>();
@@ -355,6 +421,7 @@ public final class FakeKubelet implements AutoCloseable {
         Pod(Deployment d, String template, InetAddress address) throws IOException {
             this.template = template;
             this.address = address;
+            this.labels = Map.copyOf(d.getSpec().getTemplate().getMetadata().getLabels());
             this.name = d.getMetadata().getName() + "-" + template + "-" + podsStarted;
             this.dir = Files.createDirectories(root.resolve(name));
             var spec = d.getSpec().getTemplate().getSpec();
@@ -371,7 +438,7 @@ public final class FakeKubelet implements AutoCloseable {
             }
             Map<String, String> env = new LinkedHashMap<>();
             for (EnvVar e : container.getEnv()) {
-                env.put(e.getName(), hostPath(container, value(e, name)));
+                env.put(e.getName(), serviceHost(hostPath(container, value(e, name))));
             }
             tenantsFile = env.containsKey("WAKEQ_TENANTS_FILE") ? Path.of(env.get("WAKEQ_TENANTS_FILE")) : null;
             worker = ContainerWorker.start(env, address, handlers);
@@ -483,6 +550,15 @@ public final class FakeKubelet implements AutoCloseable {
                 return namespace;
             }
             throw new IllegalArgumentException("env " + e.getName() + ": only metadata.name/namespace are resolved here");
+        }
+
+        /** A Service's cluster DNS name becomes its address here (no cluster DNS either). */
+        private String serviceHost(String value) {
+            String suffix = "." + namespace + ".svc";
+            if (value != null && value.endsWith(suffix)) {
+                return serviceAddress(value.substring(0, value.length() - suffix.length())).getHostAddress();
+            }
+            return value;
         }
 
         /** A path inside a volume mount becomes the volume's directory here (no mount namespace in-process). */

@@ -18,8 +18,9 @@ import org.jboss.logging.Logger;
 /**
  * Plays kube-proxy for one Service on a bare API server: listens on the Service's address and port for UDP and
  * TCP and passes each datagram or connection on to one ready endpoint (round robin), the way a ClusterIP spreads
- * traffic over the pods that are ready. With no ready endpoint a datagram is dropped and a connection closed, as
- * a Service without endpoints does; both are counted.
+ * traffic over the pods that are ready. With no ready endpoint a datagram is dropped and a connection refused (the
+ * TCP port is closed), as kube-proxy's REJECT rule for a Service without endpoints does; dropped datagrams are
+ * counted.
  */
 final class ServiceProxy implements AutoCloseable {
 
@@ -28,7 +29,9 @@ final class ServiceProxy implements AutoCloseable {
 
     private final DatagramSocket udp;
     private final DatagramSocket udpOut;
-    private final ServerSocket tcp;
+    private final InetSocketAddress address;
+    /** Open only while there is an endpoint. Guarded by this. */
+    private ServerSocket tcp;
     private final List<InetSocketAddress> endpoints = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
@@ -39,25 +42,41 @@ final class ServiceProxy implements AutoCloseable {
         udp.setReuseAddress(true);
         udp.bind(new InetSocketAddress(address, port));
         udpOut = new DatagramSocket(new InetSocketAddress(address, 0));
-        tcp = new ServerSocket();
-        tcp.setReuseAddress(true);
-        try {
-            tcp.bind(new InetSocketAddress(address, port), 128);
-        } catch (IOException e) {
-            udp.close();
-            udpOut.close();
-            throw e;
-        }
+        this.address = new InetSocketAddress(address, port);
         daemon("proxy-udp-" + port, this::relayDatagrams);
-        daemon("proxy-tcp-" + port, this::acceptConnections);
     }
 
-    void add(InetSocketAddress endpoint) {
+    synchronized void add(InetSocketAddress endpoint) {
         endpoints.add(endpoint);
+        if (tcp == null && !closed) {
+            try {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(address, 128);
+                tcp = s;
+                daemon("proxy-tcp-" + address.getPort(), () -> acceptConnections(s));
+            } catch (IOException e) {
+                LOG.warnf("TCP %s: cannot listen: %s", address, e.getMessage());
+            }
+        }
     }
 
-    void remove(InetSocketAddress endpoint) {
+    synchronized void remove(InetSocketAddress endpoint) {
         endpoints.remove(endpoint);
+        if (endpoints.isEmpty()) {
+            closeTcp();
+        }
+    }
+
+    private void closeTcp() {
+        if (tcp != null) {
+            try {
+                tcp.close();
+            } catch (IOException e) {
+                // Closing only.
+            }
+            tcp = null;
+        }
     }
 
     int endpointCount() {
@@ -95,13 +114,13 @@ final class ServiceProxy implements AutoCloseable {
         }
     }
 
-    private void acceptConnections() {
-        while (!closed) {
+    private void acceptConnections(ServerSocket server) {
+        while (!server.isClosed()) {
             try {
-                Socket client = tcp.accept();
+                Socket client = server.accept();
                 daemon("proxy-tcp-conn", () -> relay(client));
             } catch (IOException e) {
-                if (!closed) {
+                if (!server.isClosed()) {
                     LOG.debugf("TCP accept: %s", e.getMessage());
                 }
             }
@@ -113,8 +132,8 @@ final class ServiceProxy implements AutoCloseable {
         InetSocketAddress to = pick();
         try (client; Socket upstream = new Socket()) {
             if (to == null) {
+                // Accepted just before the last endpoint left.
                 dropped.incrementAndGet();
-                LOG.infof("TCP connection to %s closed: no ready endpoint", tcp.getLocalSocketAddress());
                 return;
             }
             upstream.connect(to, CONNECT_TIMEOUT_MILLIS);
@@ -136,14 +155,10 @@ final class ServiceProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         udp.close();
         udpOut.close();
-        try {
-            tcp.close();
-        } catch (IOException e) {
-            // Closing only.
-        }
+        closeTcp();
     }
 }
