@@ -42,7 +42,7 @@ public final class PoolRegistry {
     private final Map<PoolNames, PoolFile> files = new ConcurrentHashMap<>();
 
     @Inject
-    PoolRegistry(KubernetesClient client) {
+    public PoolRegistry(KubernetesClient client) {
         this.client = client;
     }
 
