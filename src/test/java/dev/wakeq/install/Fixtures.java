@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Specs, libraries and small SQL helpers shared by the installer tests. */
-final class Fixtures {
+public final class Fixtures {
 
     /** Where wake-ups go when a test does not listen: loopback, a port nobody binds. */
     static final int NOWHERE_PORT = 9;
@@ -52,7 +52,7 @@ final class Fixtures {
      * that check what happens to a function when versions change use versions of their own, because a
      * function is server-wide and other test classes' triggers keep v1 in use.
      */
-    static synchronized void library(DbServer db, String version) throws IOException {
+    public static synchronized void library(DbServer db, String version) throws IOException {
         Path lib = TestDatabases.udfLibrary(version);
         if (!BUILT.contains(version) && !Files.exists(lib)) {
             make("VERSION=" + version, "build/" + lib.getFileName());

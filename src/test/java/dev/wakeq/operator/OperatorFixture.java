@@ -2,6 +2,7 @@ package dev.wakeq.operator;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.wakeq.operator.config.OperatorConfig;
 import dev.wakeq.operator.crd.CredentialsReference;
 import dev.wakeq.operator.crd.DatabaseSpec;
 import dev.wakeq.operator.crd.PoolReference;
@@ -9,6 +10,13 @@ import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.operator.crd.QueueTenantSpec;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.crd.WorkerPoolSpec;
+import dev.wakeq.operator.metrics.OperatorMetrics;
+import dev.wakeq.operator.pool.Autoscaler;
+import dev.wakeq.operator.pool.WorkerPoolReconciler;
+import dev.wakeq.operator.pool.WorkerReports;
+import dev.wakeq.operator.tenant.PoolRegistry;
+import dev.wakeq.operator.tenant.QueueTenantReconciler;
+import dev.wakeq.operator.tenant.WakeSightings;
 import dev.wakeq.queue.QueueSchema;
 import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.testbed.DbServer;
@@ -20,6 +28,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -84,6 +93,12 @@ public final class OperatorFixture {
     /** A tenant whose workers log in with {@code workerSecretName} (null: the operator's credentials). */
     public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName,
                               String workerSecretName) {
+        return tenant(name, pool, db, schema, secretName, workerSecretName, spec -> { });
+    }
+
+    /** A tenant with the spec changed by {@code tune} before it is created. */
+    public QueueTenant tenant(String name, String pool, DbServer db, String schema, String secretName,
+                              String workerSecretName, Consumer<QueueTenantSpec> tune) {
         QueueTenant tenant = new QueueTenant();
         tenant.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         QueueTenantSpec spec = new QueueTenantSpec();
@@ -105,6 +120,7 @@ public final class OperatorFixture {
         spec.setPool(poolRef);
         spec.getSweep().setIntervalMinutes(60);
         spec.getFunction().setVersion(TestDatabases.udfVersion());
+        tune.accept(spec);
         tenant.setSpec(spec);
         return client.resource(tenant).create();
     }
@@ -196,6 +212,20 @@ public final class OperatorFixture {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * A new operator as a new pod would start it: fresh reconcilers and empty caches, the given settings, a plain
+     * JOSDK {@link Operator} (one Quarkus application cannot run two), no leader election. Not started yet.
+     */
+    public static Operator successor(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics) {
+        Operator next = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        PoolRegistry registry = new PoolRegistry(client);
+        WakeSightings sightings = new WakeSightings();
+        next.register(new QueueTenantReconciler(config, metrics, registry, sightings));
+        next.register(new WorkerPoolReconciler(metrics, config, new WorkerReports(), new Autoscaler(), sightings,
+                registry));
+        return next;
     }
 
     /** A port free for both UDP and TCP on the pod address: other test runs share this machine's loopback. */

@@ -6,12 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.wakeq.operator.config.OperatorConfig;
 import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.operator.metrics.OperatorMetrics;
-import dev.wakeq.operator.pool.Autoscaler;
-import dev.wakeq.operator.pool.WorkerPoolReconciler;
-import dev.wakeq.operator.pool.WorkerReports;
-import dev.wakeq.operator.tenant.PoolRegistry;
-import dev.wakeq.operator.tenant.QueueTenantReconciler;
-import dev.wakeq.operator.tenant.WakeSightings;
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestDatabases;
 import dev.wakeq.testbed.TestSchema;
@@ -72,12 +66,7 @@ class OperatorReleaseOnRealApiServerTest {
         List<String> before = snapshot(fresh, f.namespace, schema);
         running.stop();
 
-        Operator next = new Operator(o -> o.withKubernetesClient(fresh).withCloseClientOnStop(false));
-        PoolRegistry registry = new PoolRegistry(fresh);
-        WakeSightings sightings = new WakeSightings();
-        next.register(new QueueTenantReconciler(config, metrics, registry, sightings));
-        next.register(new WorkerPoolReconciler(metrics, config, new WorkerReports(), new Autoscaler(), sightings,
-                registry));
+        Operator next = OperatorFixture.successor(fresh, config, metrics);
         double installs = installs();
         next.start();
         try {

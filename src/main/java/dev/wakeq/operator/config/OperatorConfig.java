@@ -18,6 +18,15 @@ public interface OperatorConfig {
     Duration retryInterval();
 
     /**
+     * The function version of every QueueTenant that does not pin one ({@code spec.function.version}): the
+     * chart passes its {@code udf.image.tag}. Changing it (with the new library already next to the old one on
+     * every server) moves those tenants' triggers and events to the new function, each under its table lock, and
+     * the last tenant of a server to move drops the old function.
+     */
+    @WithDefault("v1")
+    String functionVersion();
+
+    /**
      * How often each WorkerPool's workers are asked for their reports (load for the autoscaler, wake-ups for
      * {@code QueueTenant.status.lastWakeSeen}).
      */

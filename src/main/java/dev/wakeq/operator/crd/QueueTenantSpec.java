@@ -20,7 +20,8 @@ public class QueueTenantSpec {
     @JsonPropertyDescription("The safety-net sweep: a TCP wake-up sent by a MySQL EVENT.")
     private SweepSpec sweep = new SweepSpec();
 
-    @JsonPropertyDescription("The loadable function version the trigger and event call.")
+    @JsonPropertyDescription("The loadable function version the trigger and event call; usually left to the "
+            + "operator (the chart's udf.image.tag).")
     private FunctionSpec function = new FunctionSpec();
 
     public DatabaseSpec getDatabase() {

@@ -89,7 +89,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         String namespace = tenant.getMetadata().getNamespace();
         String poolName = tenant.getSpec().getPool().getName();
         WorkerPool pool = client.resources(WorkerPool.class).inNamespace(namespace).withName(poolName).get();
-        TenantInputs inputs = new TenantInputs(client, tenant);
+        TenantInputs inputs = new TenantInputs(client, tenant, config.functionVersion());
         TenantInputs.Resolved resolved;
         try {
             resolved = inputs.resolve(pool);
@@ -140,7 +140,8 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         String name = TenantInputs.tenantName(tenant);
         try {
             WorkerPool pool = client.resources(WorkerPool.class).inNamespace(namespace).withName(poolName).get();
-            TenantInputs.Resolved resolved = new TenantInputs(client, tenant).resolveForUninstall(pool);
+            TenantInputs.Resolved resolved = new TenantInputs(client, tenant, config.functionVersion())
+                    .resolveForUninstall(pool);
             InstallReport report = installer.uninstall(resolved.spec(
                     registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key).orElse("uninstall")));
             if (report.hasProblems()) {

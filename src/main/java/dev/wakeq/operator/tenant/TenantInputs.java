@@ -3,6 +3,7 @@ package dev.wakeq.operator.tenant;
 import dev.wakeq.install.TenantSpec;
 import dev.wakeq.operator.crd.CredentialsReference;
 import dev.wakeq.operator.crd.DatabaseSpec;
+import dev.wakeq.operator.crd.FunctionSpec;
 import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.operator.crd.QueueTenantSpec;
 import dev.wakeq.operator.crd.WorkerPool;
@@ -23,10 +24,15 @@ final class TenantInputs {
 
     private final KubernetesClient client;
     private final QueueTenant tenant;
+    private final String functionVersion;
 
-    TenantInputs(KubernetesClient client, QueueTenant tenant) {
+    /** @param defaultFunctionVersion the operator's version, for a tenant that does not pin one */
+    TenantInputs(KubernetesClient client, QueueTenant tenant, String defaultFunctionVersion) {
         this.client = client;
         this.tenant = tenant;
+        FunctionSpec function = tenant.getSpec().getFunction();
+        this.functionVersion = function != null && function.getVersion() != null ? function.getVersion()
+                : defaultFunctionVersion;
     }
 
     static String tenantName(QueueTenant tenant) {
@@ -35,7 +41,7 @@ final class TenantInputs {
 
     /** Everything resolved; credentials stay in memory only. */
     record Resolved(QueueTenantSpec spec, String wakeHost, int wakePort, String user, String password,
-                    String workerUser, String workerPassword, String tenantName) {
+                    String workerUser, String workerPassword, String tenantName, String functionVersion) {
 
         TenantSpec spec(String key) {
             DatabaseSpec db = spec.getDatabase();
@@ -45,7 +51,7 @@ final class TenantInputs {
                     .queueTable(spec.getQueue().getTable())
                     .wakeTarget(wakeHost, wakePort)
                     .tenantKey(key)
-                    .functionVersion(spec.getFunction().getVersion())
+                    .functionVersion(functionVersion)
                     .sweepMinutes(spec.getSweep().getIntervalMinutes())
                     .createQueueTable(Boolean.TRUE.equals(spec.getQueue().getCreate()));
             if (spec.getQueue().getDeadLetterTable() != null) {
@@ -116,7 +122,7 @@ final class TenantInputs {
         String[] worker = db.getWorkerCredentials() == null ? op
                 : read(db.getWorkerCredentials(), "spec.database.workerCredentials");
         return new Resolved(tenant.getSpec(), wakeHost, wakePort, op[0], op[1], worker[0], worker[1],
-                tenantName(tenant));
+                tenantName(tenant), functionVersion);
     }
 
     private String[] read(CredentialsReference ref, String field) throws InputProblem {

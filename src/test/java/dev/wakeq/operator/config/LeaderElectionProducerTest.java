@@ -24,6 +24,7 @@ class LeaderElectionProducerTest {
             public Duration recheckInterval() { return Duration.ofMinutes(5); }
             public Duration retryInterval() { return Duration.ofSeconds(30); }
             public Duration reportInterval() { return Duration.ofSeconds(15); }
+            public String functionVersion() { return "v1"; }
             public LeaderElection leaderElection() { return election; }
         };
     }
