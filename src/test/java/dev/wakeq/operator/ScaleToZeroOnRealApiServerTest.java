@@ -3,23 +3,30 @@ package dev.wakeq.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.wakeq.operator.pool.WorkerDeploymentDependent;
+import dev.wakeq.operator.tenant.TenantsFile;
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestDatabases;
 import dev.wakeq.testbed.TestSchema;
 import dev.wakeq.testbed.kube.FakeKubelet;
 import dev.wakeq.testbed.kube.OperatorTestResource;
 import dev.wakeq.testbed.kube.RequiresKubeApiServer;
+import dev.wakeq.wire.WakeCodec;
+import dev.wakeq.wire.WakeMessage;
 import dev.wakeq.worker.Job;
 import dev.wakeq.worker.JobHandler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -67,7 +74,8 @@ class ScaleToZeroOnRealApiServerTest {
         };
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         try (FakeKubelet kubelet = new FakeKubelet(client, f.namespace, address, recording).start()) {
-            f.pool("pool", serviceAddress, OperatorFixture.freeWakePort(address), spec -> {
+            int port = OperatorFixture.freeWakePort(address);
+            f.pool("pool", serviceAddress, port, spec -> {
                 spec.setMinReplicas(0);
                 spec.setMaxReplicas(2);
                 spec.setIdleTimeoutSeconds(2);
@@ -113,6 +121,17 @@ class ScaleToZeroOnRealApiServerTest {
             sampler.shutdownNow();
             assertThat(kubelet.droppedWakes("pool-wake")).as("wake-ups that found neither worker nor receiver")
                     .isZero();
+
+            // The sweep, the safety net for lost datagrams, reaches a pool at zero the same way: over TCP to the
+            // receiver, which has a worker started. Sent by hand here (the event's interval is an hour).
+            String key = TenantsFile.parse(Base64.getDecoder().decode(client.secrets().inNamespace(f.namespace)
+                    .withName("pool-tenants").get().getData().get(WorkerDeploymentDependent.TENANTS_FILE))).find(tenant).orElseThrow().key();
+            try (Socket sweep = new Socket(address, port); OutputStream out = sweep.getOutputStream()) {
+                out.write(WakeCodec.encode(WakeMessage.sweep(key)));
+            }
+            await().atMost(WAIT).until(() -> kubelet.running("pool-worker") == 1);
+            await().atMost(WAIT).until(() -> f.events("WorkerPool", "pool").stream()
+                    .filter(e -> "WakeAtZero".equals(e.getReason())).count() == 2);
             synchronized (timeline) {
                 System.out.printf("scale to zero on %s: insert at %.1fs, handled %d ms after the insert from zero "
                                 + "workers; back to 0 workers %d ms after the job; workers over time %s%n", db.name(),
