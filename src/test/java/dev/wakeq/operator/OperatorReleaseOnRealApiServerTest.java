@@ -29,12 +29,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * An operator release: the running operator stops and a new one, with fresh reconcilers and empty caches (as a
- * new pod would have), takes over the same tenant and pool. It must re-install nothing and rewrite nothing that
+ * An operator release: the operator that installed a tenant and its pool stops and a new one, with fresh
+ * reconcilers and empty caches (as a new pod would have), takes over the same tenant and pool. It must re-install nothing and rewrite nothing that
  * is already right: the same trigger, event and function (their creation and change times included), the same
- * tenants Secret, Deployment, Service and budget, the same tenant status. The new operator is a plain JOSDK
- * {@link Operator} in this JVM (one Quarkus application cannot run two), without leader election, which
- * {@code LeaderElectionOnRealApiServerTest} covers.
+ * tenants Secret, Deployment, Service and budget, the same tenant status. Both are plain JOSDK {@link Operator}s
+ * in this JVM ({@link OperatorFixture#successor}; one Quarkus application cannot run two), without leader
+ * election, which {@code LeaderElectionOnRealApiServerTest} covers.
  */
 @QuarkusTest
 @RequiresKubeApiServer
@@ -55,16 +55,43 @@ class OperatorReleaseOnRealApiServerTest {
     MeterRegistry meters;
 
     @Test
-    void aNewOperatorTakesOverWithoutChangingWhatIsAlreadyRight() throws Exception {
-        DbServer db = TestDatabases.mariadb();
-        OperatorFixture f = new OperatorFixture(client, "release");
-        TestSchema schema = f.readyTenant(db, "release", "t1", 18697, WAIT);
-        await().atMost(WAIT).until(() -> f.poolCondition("pool", "SpecValid").isPresent());
-        Thread.sleep(3_000);
-        // Stopping the operator closes the client Quarkus gave it (and this test): the new one gets its own.
+    void aNewOperatorTakesOverWithoutChangingWhatIsAlreadyRightOnMariaDb() throws Exception {
+        takesOverUnchanged(TestDatabases.mariadb(), 18697);
+    }
+
+    @Test
+    void aNewOperatorTakesOverWithoutChangingWhatIsAlreadyRightOnMySql8() throws Exception {
+        takesOverUnchanged(TestDatabases.mysql8(), 18699);
+    }
+
+    /** Each test's two operators run on their own; the Quarkus one must not act beside them. */
+    private static boolean quarkusOperatorStopped;
+
+    /**
+     * The old operator (a plain one, so each test has its own) installs and is stopped; the new one takes over.
+     */
+    private void takesOverUnchanged(DbServer db, int wakePort) throws Exception {
+        // Stopping an operator closes the client Quarkus gave it (and this test): the rest uses its own.
         KubernetesClient fresh = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-        List<String> before = snapshot(fresh, f.namespace, schema);
-        running.stop();
+        synchronized (OperatorReleaseOnRealApiServerTest.class) {
+            if (!quarkusOperatorStopped) {
+                running.stop();
+                quarkusOperatorStopped = true;
+            }
+        }
+        Operator old = OperatorFixture.successor(fresh, config, metrics);
+        old.start();
+        OperatorFixture f = new OperatorFixture(fresh, "release");
+        TestSchema schema;
+        List<String> before;
+        try {
+            schema = f.readyTenant(db, "release", "t1", wakePort, WAIT);
+            await().atMost(WAIT).until(() -> f.poolCondition("pool", "SpecValid").isPresent());
+            Thread.sleep(3_000);
+            before = snapshot(fresh, f.namespace, schema);
+        } finally {
+            old.stop();
+        }
 
         Operator next = OperatorFixture.successor(fresh, config, metrics);
         double installs = installs();
