@@ -36,7 +36,7 @@ public final class Fixtures {
         return spec(schema, TestDatabases.udfVersion());
     }
 
-    static TenantSpec.Builder spec(TestSchema schema, String version) throws IOException {
+    public static TenantSpec.Builder spec(TestSchema schema, String version) throws IOException {
         library(schema.server(), version);
         return TenantSpec.builder()
                 .database(schema.server().host(), schema.server().port(), schema.name())

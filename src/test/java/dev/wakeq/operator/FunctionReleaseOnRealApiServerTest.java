@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A function release the way the chart makes it: the operator's function version (the chart's
  * {@code udf.image.tag}) changes, which restarts the operator (played here by a plain JOSDK operator per version,
- * after the test's Quarkus operator is stopped), and every tenant that does not pin a version moves
+ * the application's own operator is not started: {@link WithoutQuarkusOperator}), and every tenant that does not pin a version moves
  * its trigger and event to the new function while inserts go on; the last one to move drops the old function.
  * Then the rollback, the same way. Versions of their own ({@code wqop1}, {@code wqop2}): a function is server-wide
  * and other test classes keep v1 in use. {@code FunctionReleaseUnderLoadTest} proves the per-tenant swap leaves no
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * function once, with no failed insert.
  */
 @QuarkusTest
+@TestProfile(WithoutQuarkusOperator.class)
 @RequiresKubeApiServer
 @QuarkusTestResource(value = OperatorTestResource.class, restrictToAnnotatedClass = true)
 class FunctionReleaseOnRealApiServerTest {
@@ -51,14 +53,9 @@ class FunctionReleaseOnRealApiServerTest {
     @Inject
     KubernetesClient client;
     @Inject
-    Operator running;
-    @Inject
     OperatorConfig config;
     @Inject
     OperatorMetrics metrics;
-
-    /** Each release is an operator of its own; the Quarkus one (function version v1) must not act meanwhile. */
-    private static boolean quarkusOperatorStopped;
 
     @Test
     void changingTheOperatorsFunctionVersionMovesEveryTenantOnMariaDb() throws Exception {
@@ -73,14 +70,8 @@ class FunctionReleaseOnRealApiServerTest {
     private void releaseUnderInserts(DbServer db) throws Exception {
         Fixtures.library(db, V1);
         Fixtures.library(db, V2);
-        // Stopping an operator closes its client: everything after the first stop uses its own.
+        // The test's operators get a client of their own, closed when the test ends.
         KubernetesClient fresh = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-        synchronized (FunctionReleaseOnRealApiServerTest.class) {
-            if (!quarkusOperatorStopped) {
-                running.stop();
-                quarkusOperatorStopped = true;
-            }
-        }
         OperatorFixture f = new OperatorFixture(fresh, "frel");
         f.pool("pool", "127.0.0.1", 18698);
         f.credentials("db", DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD);

@@ -53,6 +53,8 @@ import java.util.function.Consumer;
  */
 public final class OperatorFixture {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OperatorFixture.class);
+
     public final KubernetesClient client;
     public final String namespace;
 
@@ -219,7 +221,9 @@ public final class OperatorFixture {
      * JOSDK {@link Operator} (one Quarkus application cannot run two), no leader election. Not started yet.
      */
     public static Operator successor(KubernetesClient client, OperatorConfig config, OperatorMetrics metrics) {
-        Operator next = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        // JOSDK's default answer to a failed informer is System.exit: in a test that ends the test JVM.
+        Operator next = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+                .withInformerStoppedHandler((informer, error) -> LOG.warnf("informer stopped: %s", error)));
         PoolRegistry registry = new PoolRegistry(client);
         WakeSightings sightings = new WakeSightings();
         next.register(new QueueTenantReconciler(config, metrics, registry, sightings));

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * election, which {@code LeaderElectionOnRealApiServerTest} covers.
  */
 @QuarkusTest
+@TestProfile(WithoutQuarkusOperator.class)
 @RequiresKubeApiServer
 @QuarkusTestResource(value = OperatorTestResource.class, restrictToAnnotatedClass = true)
 class OperatorReleaseOnRealApiServerTest {
@@ -45,8 +47,6 @@ class OperatorReleaseOnRealApiServerTest {
 
     @Inject
     KubernetesClient client;
-    @Inject
-    Operator running;
     @Inject
     OperatorConfig config;
     @Inject
@@ -64,21 +64,12 @@ class OperatorReleaseOnRealApiServerTest {
         takesOverUnchanged(TestDatabases.mysql8(), 18699);
     }
 
-    /** Each test's two operators run on their own; the Quarkus one must not act beside them. */
-    private static boolean quarkusOperatorStopped;
-
     /**
      * The old operator (a plain one, so each test has its own) installs and is stopped; the new one takes over.
      */
     private void takesOverUnchanged(DbServer db, int wakePort) throws Exception {
-        // Stopping an operator closes the client Quarkus gave it (and this test): the rest uses its own.
+        // The test's operators get a client of their own, closed when the test ends.
         KubernetesClient fresh = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
-        synchronized (OperatorReleaseOnRealApiServerTest.class) {
-            if (!quarkusOperatorStopped) {
-                running.stop();
-                quarkusOperatorStopped = true;
-            }
-        }
         Operator old = OperatorFixture.successor(fresh, config, metrics);
         old.start();
         OperatorFixture f = new OperatorFixture(fresh, "release");

@@ -1,0 +1,86 @@
+package dev.wakeq.worker;
+
+import dev.wakeq.demo.LatencyLog;
+import dev.wakeq.install.Fixtures;
+import dev.wakeq.install.InstallReport;
+import dev.wakeq.install.TenantInstaller;
+import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestDatabases;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Commit-to-claim on both servers of the test bed, measured as {@code scripts/bench.sh} measures it on the
+ * embedded MySQL 8 (single-row autocommit inserts 50 ms apart, the real function and trigger, the time from the
+ * INSERT's return to the handler's call), next to what one autocommit INSERT itself takes there: the claim is a
+ * committed write too, so each server's commit cost is in the figure. Prints numbers; asserts nothing.
+ * Run by {@code scripts/latency-bench.sh [SAMPLES]}.
+ */
+public final class ClaimLatencyBench {
+
+    private ClaimLatencyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int samples = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        System.out.println("wakeq commit-to-claim on the test bed's servers, " + samples + " samples each");
+        for (DbServer db : List.of(TestDatabases.mariadb(), TestDatabases.mysql8())) {
+            run(db, samples);
+        }
+        System.exit(0);
+    }
+
+    private static void run(DbServer db, int samples) throws Exception {
+        Map<String, Long> committedAt = new ConcurrentHashMap<>();
+        LatencyLog claim = new LatencyLog();
+        LatencyLog insert = new LatencyLog();
+        CountDownLatch[] done = new CountDownLatch[1];
+        try (WorkerFixture w = new WorkerFixture()) {
+            WorkerFixture.Tenant t = WorkerFixture.tenant(db, "lat");
+            w.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(10)), job -> {
+                long now = System.nanoTime();
+                Long c = committedAt.get(job.payload());
+                while (c == null) { // the handler can run before the inserter has stored its commit time
+                    Thread.onSpinWait();
+                    c = committedAt.get(job.payload());
+                }
+                claim.add((now - c) / 1e6);
+                done[0].countDown();
+            });
+            w.writeTenants(t);
+            while (!w.runtime.ready()) {
+                Thread.sleep(10);
+            }
+            InstallReport report = new TenantInstaller().install(Fixtures.spec(t.schema(), TestDatabases.udfVersion())
+                    .wakeTarget("127.0.0.1", w.runtime.port()).tenantKey(t.key()).build());
+            if (report.hasProblems()) {
+                throw new IllegalStateException("install failed: " + report.problems());
+            }
+            double pollsBefore = w.meters.counter(WorkerMetrics.POLLS).count();
+            try (Connection c = t.schema().worker(); Statement s = c.createStatement()) {
+                for (int i = 0; i < samples; i++) {
+                    done[0] = new CountDownLatch(1);
+                    long t0 = System.nanoTime();
+                    s.executeUpdate("INSERT INTO `_queue` (payload) VALUES ('" + i + "')");
+                    insert.add((System.nanoTime() - t0) / 1e6);
+                    committedAt.put(Integer.toString(i), System.nanoTime());
+                    if (!done[0].await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("job " + i + " not handled within 10 s");
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            double polls = w.meters.counter(WorkerMetrics.POLLS).count() - pollsBefore;
+            System.out.printf("%s: commit-to-claim (handler called) p50 %.2f ms, p99 %.2f ms, max %.2f ms; the "
+                            + "INSERT itself p50 %.2f ms, p99 %.2f ms; %.1f claim queries per job%n", db.name(),
+                    claim.percentile(0.5), claim.percentile(0.99), claim.percentile(1), insert.percentile(0.5),
+                    insert.percentile(0.99), polls / samples);
+        }
+    }
+}
