@@ -2,6 +2,7 @@ package dev.wakeq.install;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,9 +23,25 @@ final class WakeReceiver implements AutoCloseable {
 
     WakeReceiver() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
-        tcp = new ServerSocket();
-        tcp.bind(new InetSocketAddress(loopback, udp.getLocalPort()));
+        // UDP picks a free port; its TCP twin may be taken by another test run on this machine: try again.
+        DatagramSocket u = null;
+        ServerSocket t = null;
+        for (int i = 1; t == null; i++) {
+            u = new DatagramSocket(new InetSocketAddress(loopback, 0));
+            t = new ServerSocket();
+            try {
+                t.bind(new InetSocketAddress(loopback, u.getLocalPort()));
+            } catch (BindException e) {
+                u.close();
+                t.close();
+                t = null;
+                if (i == 20) {
+                    throw e;
+                }
+            }
+        }
+        udp = u;
+        tcp = t;
         Thread.ofPlatformDaemon(this::readUdp);
         Thread.ofPlatformDaemon(this::acceptTcp);
     }
