@@ -43,6 +43,8 @@ public final class ClaimLatencyBench {
         CountDownLatch[] done = new CountDownLatch[1];
         try (WorkerFixture w = new WorkerFixture()) {
             WorkerFixture.Tenant t = WorkerFixture.tenant(db, "lat");
+            // Before the start: the runtime reads its tenants before it listens.
+            w.writeTenants(t);
             w.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(10)), job -> {
                 long now = System.nanoTime();
                 Long c = committedAt.get(job.payload());
@@ -53,10 +55,6 @@ public final class ClaimLatencyBench {
                 claim.add((now - c) / 1e6);
                 done[0].countDown();
             });
-            w.writeTenants(t);
-            while (!w.runtime.ready()) {
-                Thread.sleep(10);
-            }
             InstallReport report = new TenantInstaller().install(Fixtures.spec(t.schema(), TestDatabases.udfVersion())
                     .wakeTarget("127.0.0.1", w.runtime.port()).tenantKey(t.key()).build());
             if (report.hasProblems()) {
@@ -71,7 +69,10 @@ public final class ClaimLatencyBench {
                     insert.add((System.nanoTime() - t0) / 1e6);
                     committedAt.put(Integer.toString(i), System.nanoTime());
                     if (!done[0].await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("job " + i + " not handled within 10 s");
+                        throw new IllegalStateException("job " + i + " not handled within 10 s; wakes received "
+                                + w.meters.find(WorkerMetrics.WAKES_RECEIVED).counters().stream()
+                                .mapToDouble(x -> x.count()).sum() + ", polls " + w.meters.counter(WorkerMetrics.POLLS)
+                                .count());
                     }
                     Thread.sleep(50);
                 }
