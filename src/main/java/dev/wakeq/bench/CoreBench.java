@@ -97,39 +97,18 @@ public final class CoreBench {
     /** Commit-to-handled: autocommit single-row inserts, one at a time, 50 ms apart (the poller stays active). */
     private void latency(int samples) throws Exception {
         String name = tenant("latency", 5);
-        Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        LatencyLog millis = new LatencyLog();
-        LatencyLog insertMs = new LatencyLog();
+        CommitToClaim probe = new CommitToClaim();
         double pollsBefore = meters.get(WorkerMetrics.POLLS).counter().count();
-        CountDownLatch[] done = new CountDownLatch[1];
-        handlers.put(name, job -> {
-            long now = System.nanoTime();
-            Long c = committedAt.get(job.payload());
-            while (c == null) { // the handler can run before the inserter has stored its commit time
-                Thread.onSpinWait();
-                c = committedAt.get(job.payload());
-            }
-            millis.add((now - c) / 1e6);
-            done[0].countDown();
-        });
+        handlers.put(name, probe::handle);
         try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(name), "root", "");
              Statement s = c.createStatement()) {
-            for (int i = 0; i < samples; i++) {
-                done[0] = new CountDownLatch(1);
-                long t0 = System.nanoTime();
-                s.executeUpdate("INSERT INTO `_queue` (payload) VALUES ('" + i + "')");
-                insertMs.add((System.nanoTime() - t0) / 1e6);
-                committedAt.put(Integer.toString(i), System.nanoTime());
-                if (!done[0].await(10, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("job " + i + " not handled within 10 s");
-                }
-                Thread.sleep(50);
-            }
+            probe.run(s, samples, () -> "");
         }
         double polls = meters.get(WorkerMetrics.POLLS).counter().count() - pollsBefore;
+        LatencyLog millis = probe.claim();
         System.out.printf("  the INSERT statement itself (the trigger fires early in it, the commit ends it): p50 %.2f ms, "
-                + "p99 %.2f ms; %.1f claim queries per job%n", insertMs.percentile(0.5), insertMs.percentile(0.99),
-                polls / samples);
+                + "p99 %.2f ms; %.1f claim queries per job%n", probe.insert().percentile(0.5),
+                probe.insert().percentile(0.99), polls / samples);
         System.out.printf("commit-to-claim (handler called), %d single-row autocommit inserts: p50 %.2f ms, "
                         + "p99 %.2f ms, max %.2f ms (includes the handler hand-off)%n", millis.count(),
                 millis.percentile(0.5), millis.percentile(0.99), millis.percentile(1));

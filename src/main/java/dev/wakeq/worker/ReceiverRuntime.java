@@ -8,10 +8,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -29,7 +27,7 @@ public final class ReceiverRuntime implements AutoCloseable {
     private final WakeRelay relay;
     private final ScheduledExecutorService timers;
     private volatile Map<String, String> namesByKey = Map.of();
-    private final Map<String, Long> lastWakes = new ConcurrentHashMap<>();
+    private final LastWakes lastWakes = new LastWakes();
     private TenantsFileWatcher watcher;
     private WakeListeners listeners;
     private volatile boolean listening;
@@ -49,12 +47,7 @@ public final class ReceiverRuntime implements AutoCloseable {
                                         MeterRegistry registry) throws IOException {
         ReceiverRuntime r = new ReceiverRuntime(config, forwardHost, forwardPort, registry);
         try {
-            if (config.tenantsFile() != null) {
-                r.watcher = new TenantsFileWatcher(config.tenantsFile(), r::apply, r.metrics);
-                r.watcher.check();
-                long every = config.configCheckInterval().toMillis();
-                r.timers.scheduleWithFixedDelay(r.watcher::check, every, every, TimeUnit.MILLISECONDS);
-            }
+            r.watcher = TenantsFileWatcher.start(config, r::apply, r.metrics, r.timers);
             r.listeners = WakeListeners.bind(config, new WakeIntake(r::accept, r.metrics));
             r.listening = true;
         } catch (IOException | RuntimeException e) {
@@ -70,7 +63,7 @@ public final class ReceiverRuntime implements AutoCloseable {
         Map<String, String> next = new HashMap<>();
         tenants.forEach(t -> next.put(t.key(), t.name()));
         namesByKey = Map.copyOf(next);
-        lastWakes.keySet().retainAll(next.values());
+        lastWakes.retain(next.values());
     }
 
     private void accept(WakeMessage message, Transport transport, long arrivalNanos) {
@@ -80,7 +73,7 @@ public final class ReceiverRuntime implements AutoCloseable {
             metrics.wakeDropped(DropReason.UNKNOWN_TENANT);
             return;
         }
-        lastWakes.put(name, System.currentTimeMillis());
+        lastWakes.seen(name);
         LOG.fine(() -> "wake-up for " + name + " to hand on");
         relay.offer(message);
     }
@@ -103,7 +96,7 @@ public final class ReceiverRuntime implements AutoCloseable {
     }
 
     public WorkerReport report() {
-        return new WorkerReport(config.workerId(), ready(), 0, 0, 0, 0, Map.copyOf(lastWakes), relay.pending());
+        return new WorkerReport(config.workerId(), ready(), 0, 0, 0, 0, lastWakes.snapshot(), relay.pending());
     }
 
     /** Like a worker: not ready first, still receiving for the shutdown delay, then closed. */

@@ -3,7 +3,6 @@ package dev.wakeq.worker;
 import dev.wakeq.wire.DropReason;
 import dev.wakeq.wire.WakeMessage;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +21,7 @@ final class TenantRegistry implements WakeSink {
     private final PollerContext ctx;
     private volatile Map<String, TenantPoller> byKey = Map.of();
     private final Set<TenantPoller> retired = ConcurrentHashMap.newKeySet();
-    /** Tenant name to the wall-clock millisecond of its last wake-up, for the operator's report. */
-    private final Map<String, Long> lastWakes = new ConcurrentHashMap<>();
+    private final LastWakes lastWakes = new LastWakes();
     private boolean closed;
 
     TenantRegistry(PollerContext ctx) {
@@ -47,14 +45,12 @@ final class TenantRegistry implements WakeSink {
             }
         }
         byKey = Map.copyOf(next);
-        Set<String> names = new HashSet<>();
-        tenants.forEach(t -> names.add(t.name()));
-        lastWakes.keySet().retainAll(names);
+        lastWakes.retain(tenants.stream().map(TenantConfig::name).toList());
     }
 
     /** Tenants woken since this worker started (and still configured), with when. */
     Map<String, Long> lastWakes() {
-        return Map.copyOf(lastWakes);
+        return lastWakes.snapshot();
     }
 
     @Override
@@ -64,7 +60,7 @@ final class TenantRegistry implements WakeSink {
             ctx.metrics().wakeDropped(DropReason.UNKNOWN_TENANT);
             return;
         }
-        lastWakes.put(poller.tenant().name(), System.currentTimeMillis());
+        lastWakes.seen(poller.tenant().name());
         poller.wake(message.kind(), arrivalNanos);
     }
 

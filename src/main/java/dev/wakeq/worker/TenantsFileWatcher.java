@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +34,22 @@ final class TenantsFileWatcher {
         this.file = file;
         this.apply = apply;
         this.metrics = metrics;
+    }
+
+    /**
+     * Applies the configured tenants file now and re-checks it every {@link WorkerConfig#configCheckInterval()} on
+     * {@code timers}. Null when the config names no file (tenants set in code).
+     */
+    static TenantsFileWatcher start(WorkerConfig config, Consumer<List<TenantConfig>> apply, WorkerMetrics metrics,
+                                    ScheduledExecutorService timers) {
+        if (config.tenantsFile() == null) {
+            return null;
+        }
+        TenantsFileWatcher watcher = new TenantsFileWatcher(config.tenantsFile(), apply, metrics);
+        watcher.check();
+        long every = config.configCheckInterval().toMillis();
+        timers.scheduleWithFixedDelay(watcher::check, every, every, TimeUnit.MILLISECONDS);
+        return watcher;
     }
 
     /** Reads the file and applies it if it changed since the last check. Called on one thread at a time. */

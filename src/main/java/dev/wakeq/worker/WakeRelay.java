@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -30,7 +29,6 @@ final class WakeRelay implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final Map<String, WakeMessage> pending = new ConcurrentHashMap<>();
     private final Semaphore work = new Semaphore(0);
-    private final AtomicLong relayed = new AtomicLong();
     private final Thread sender;
     private volatile boolean closed;
 
@@ -58,10 +56,6 @@ final class WakeRelay implements AutoCloseable {
         return pending.size();
     }
 
-    long relayed() {
-        return relayed.get();
-    }
-
     private void loop() {
         while (!closed) {
             try {
@@ -75,7 +69,6 @@ final class WakeRelay implements AutoCloseable {
                     break;
                 }
                 pending.remove(e.getKey(), e.getValue());
-                relayed.incrementAndGet();
             }
         }
     }

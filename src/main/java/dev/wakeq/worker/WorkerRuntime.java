@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -99,13 +98,7 @@ public final class WorkerRuntime implements AutoCloseable {
     }
 
     private void startWatcher() {
-        if (config.tenantsFile() == null) {
-            return;
-        }
-        watcher = new TenantsFileWatcher(config.tenantsFile(), registry::apply, metrics);
-        watcher.check();
-        long every = config.configCheckInterval().toMillis();
-        timers.scheduleWithFixedDelay(watcher::check, every, every, TimeUnit.MILLISECONDS);
+        watcher = TenantsFileWatcher.start(config, registry::apply, metrics, timers);
     }
 
     private void listen() throws IOException {

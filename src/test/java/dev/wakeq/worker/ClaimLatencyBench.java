@@ -1,6 +1,6 @@
 package dev.wakeq.worker;
 
-import dev.wakeq.demo.LatencyLog;
+import dev.wakeq.bench.CommitToClaim;
 import dev.wakeq.install.Fixtures;
 import dev.wakeq.install.InstallReport;
 import dev.wakeq.install.TenantInstaller;
@@ -10,10 +10,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Commit-to-claim on both servers of the test bed, measured as {@code scripts/bench.sh} measures it on the
@@ -37,24 +33,12 @@ public final class ClaimLatencyBench {
     }
 
     private static void run(DbServer db, int samples) throws Exception {
-        Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        LatencyLog claim = new LatencyLog();
-        LatencyLog insert = new LatencyLog();
-        CountDownLatch[] done = new CountDownLatch[1];
+        CommitToClaim probe = new CommitToClaim();
         try (WorkerFixture w = new WorkerFixture()) {
             WorkerFixture.Tenant t = WorkerFixture.tenant(db, "lat");
             // Before the start: the runtime reads its tenants before it listens.
             w.writeTenants(t);
-            w.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(10)), job -> {
-                long now = System.nanoTime();
-                Long c = committedAt.get(job.payload());
-                while (c == null) { // the handler can run before the inserter has stored its commit time
-                    Thread.onSpinWait();
-                    c = committedAt.get(job.payload());
-                }
-                claim.add((now - c) / 1e6);
-                done[0].countDown();
-            });
+            w.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(10)), probe::handle);
             InstallReport report = new TenantInstaller().install(Fixtures.spec(t.schema(), TestDatabases.udfVersion())
                     .wakeTarget("127.0.0.1", w.runtime.port()).tenantKey(t.key()).build());
             if (report.hasProblems()) {
@@ -62,26 +46,15 @@ public final class ClaimLatencyBench {
             }
             double pollsBefore = w.meters.counter(WorkerMetrics.POLLS).count();
             try (Connection c = t.schema().worker(); Statement s = c.createStatement()) {
-                for (int i = 0; i < samples; i++) {
-                    done[0] = new CountDownLatch(1);
-                    long t0 = System.nanoTime();
-                    s.executeUpdate("INSERT INTO `_queue` (payload) VALUES ('" + i + "')");
-                    insert.add((System.nanoTime() - t0) / 1e6);
-                    committedAt.put(Integer.toString(i), System.nanoTime());
-                    if (!done[0].await(10, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("job " + i + " not handled within 10 s; wakes received "
-                                + w.meters.find(WorkerMetrics.WAKES_RECEIVED).counters().stream()
-                                .mapToDouble(x -> x.count()).sum() + ", polls " + w.meters.counter(WorkerMetrics.POLLS)
-                                .count());
-                    }
-                    Thread.sleep(50);
-                }
+                probe.run(s, samples, () -> "; wakes received " + w.meters.find(WorkerMetrics.WAKES_RECEIVED)
+                        .counters().stream().mapToDouble(x -> x.count()).sum() + ", polls "
+                        + w.meters.counter(WorkerMetrics.POLLS).count());
             }
             double polls = w.meters.counter(WorkerMetrics.POLLS).count() - pollsBefore;
             System.out.printf("%s: commit-to-claim (handler called) p50 %.2f ms, p99 %.2f ms, max %.2f ms; the "
                             + "INSERT itself p50 %.2f ms, p99 %.2f ms; %.1f claim queries per job%n", db.name(),
-                    claim.percentile(0.5), claim.percentile(0.99), claim.percentile(1), insert.percentile(0.5),
-                    insert.percentile(0.99), polls / samples);
+                    probe.claim().percentile(0.5), probe.claim().percentile(0.99), probe.claim().percentile(1),
+                    probe.insert().percentile(0.5), probe.insert().percentile(0.99), polls / samples);
         }
     }
 }

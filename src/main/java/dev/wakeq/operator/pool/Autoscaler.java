@@ -141,9 +141,4 @@ public class Autoscaler {
                 figures + "; at most " + highest + " worker(s) needed over the last "
                         + spec.getScaling().getScaleDownStabilizationSeconds() + " s");
     }
-
-    /** A deleted pool's memory goes with it. */
-    public void forget(PoolNames pool) {
-        histories.remove(pool);
-    }
 }

@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -120,7 +121,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
                 .filter(d -> name.equals(d.getMetadata().getName())).findFirst().orElse(null);
     }
 
-    private List<WorkerReport> ask(Context<WorkerPool> context, PoolNames names, java.util.Map<String, String> labels) {
+    private List<WorkerReport> ask(Context<WorkerPool> context, PoolNames names, Map<String, String> labels) {
         try {
             return reports.fetch(context.getClient(), names.namespace(), labels).reports();
         } catch (KubernetesClientException e) {

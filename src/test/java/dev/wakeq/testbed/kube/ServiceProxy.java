@@ -79,10 +79,6 @@ final class ServiceProxy implements AutoCloseable {
         }
     }
 
-    int endpointCount() {
-        return endpoints.size();
-    }
-
     /** Datagrams and connections that found no ready endpoint. */
     long dropped() {
         return dropped.get();
