@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Every statement the worker runs against one tenant's queue and dead-letter tables. Times are the database's
@@ -76,9 +77,17 @@ public final class TenantQueue {
     /**
      * Claims up to {@code max} ready jobs for {@code lease} in one short transaction. Rows another worker holds
      * locked are skipped, not waited for.
+     *
+     * <p>{@code claimed} gets the rows (possibly none) once they are locked and marked as ours, before the COMMIT:
+     * so a job can start without waiting for the commit's log flush (one or two fsyncs, which were most of the
+     * commit-to-claim time). Other workers cannot take the rows meanwhile: this transaction holds their locks. If
+     * the COMMIT then fails, the claim is rolled back and the jobs are claimable again, so a job already started
+     * may run twice: the at-least-once delivery that a worker dying mid-job already implies (docs/worker.md).
+     * The exception still reaches the caller, and the rows' outcomes will then find the claim not ours.
      */
-    public List<QueueRow> claim(Connection c, String claimToken, int max, Duration lease) throws SQLException {
-        return inTransaction(c, () -> {
+    public void claim(Connection c, String claimToken, int max, Duration lease, Consumer<List<QueueRow>> claimed)
+            throws SQLException {
+        inTransaction(c, () -> {
             List<long[]> found = new ArrayList<>();
             List<String> payloads = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(claimSelect)) {
@@ -91,7 +100,8 @@ public final class TenantQueue {
                 }
             }
             if (found.isEmpty()) {
-                return List.of();
+                claimed.accept(List.of());
+                return null;
             }
             String placeholders = String.join(", ", Collections.nCopies(found.size(), "?"));
             try (PreparedStatement ps = c.prepareStatement(claimUpdatePrefix + " (" + placeholders + ")")) {
@@ -106,8 +116,16 @@ public final class TenantQueue {
             for (int i = 0; i < found.size(); i++) {
                 rows.add(new QueueRow(found.get(i)[0], payloads.get(i), (int) found.get(i)[1] + 1, claimToken));
             }
-            return rows;
+            claimed.accept(List.copyOf(rows));
+            return null;
         });
+    }
+
+    /** {@link #claim(Connection, String, int, Duration, Consumer)} for callers that act only after the COMMIT. */
+    public List<QueueRow> claim(Connection c, String claimToken, int max, Duration lease) throws SQLException {
+        List<QueueRow> result = new ArrayList<>();
+        claim(c, claimToken, max, lease, result::addAll);
+        return result;
     }
 
     /** Deletes a finished job. False when the claim is no longer ours (lease expired and taken over). */

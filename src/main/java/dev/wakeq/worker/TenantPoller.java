@@ -239,15 +239,22 @@ final class TenantPoller {
             ctx.pool().unreserve(slots);
             return;
         }
-        List<QueueRow> rows;
+        int[] started = {0};
         try {
             ctx.metrics().polled();
-            rows = queue.claim(connection, ctx.nextClaimToken(), slots, ctx.config().lease());
+            // Jobs start before the claim's COMMIT returns (TenantQueue.claim says why that is safe).
+            queue.claim(connection, ctx.nextClaimToken(), slots, ctx.config().lease(), rows -> {
+                started[0] = rows.size();
+                claimed(rows, slots);
+            });
         } catch (SQLException e) {
-            ctx.pool().unreserve(slots);
+            ctx.pool().unreserve(slots - started[0]);
             db.failed("claim", e);
-            return;
         }
+    }
+
+    /** Books a claim query's rows and hands them to the handler pool. */
+    private void claimed(List<QueueRow> rows, int slots) {
         long end = System.nanoTime();
         ctx.pool().unreserve(slots - rows.size());
         lock.lock();

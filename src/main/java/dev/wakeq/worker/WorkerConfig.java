@@ -87,7 +87,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         private Duration idleTimeout = Duration.ofSeconds(10);
         private Duration minPollInterval = Duration.ofMillis(5);
         private Duration maxPollInterval = Duration.ofSeconds(1);
-        private Duration commitPollInterval = Duration.ofMillis(1);
+        private Duration commitPollInterval = Duration.ofNanos(250_000);
         private Duration commitWindow = Duration.ofMillis(10);
         private int batchSize = 10;
         private int handlerThreads = 16;

@@ -1,6 +1,7 @@
 package dev.wakeq.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.testbed.DbServer;
@@ -10,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -132,6 +134,75 @@ class TenantQueueTest {
             assertThat(queue.release(c, rows)).isEqualTo(2);
             List<QueueRow> again = queue.claim(c, "w:2", 2, LEASE);
             assertThat(again).extracting(QueueRow::attempts).containsExactly(1, 1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void claimedRowsAreHandedOverStillLockedBeforeTheCommit(DbServer db) throws Exception {
+        TestSchema schema = schemaWithQueue(db);
+        insert(schema, "a");
+        try (Connection c = worker(schema); Connection other = worker(schema)) {
+            List<String> seenDuringHandOver = new ArrayList<>();
+            queue.claim(c, "w:1", 5, LEASE, rows -> {
+                assertThat(rows).extracting(QueueRow::payload).containsExactly("a");
+                try {
+                    // Uncommitted: another worker skips the locked row and does not see our mark yet.
+                    assertThat(queue.claim(other, "w2:1", 5, LEASE)).isEmpty();
+                    seenDuringHandOver.add(String.valueOf(queryString(schema, "SELECT claimed_by FROM _queue")));
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(seenDuringHandOver).containsExactly("null");
+            assertThat(queryString(schema, "SELECT claimed_by FROM _queue")).isEqualTo("w:1");
+            assertThat(queue.claim(other, "w2:2", 5, LEASE)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void aClaimWhoseCommitFailsAfterHandOverLeavesTheJobClaimableAgain(DbServer db) throws Exception {
+        TestSchema schema = schemaWithQueue(db);
+        insert(schema, "a");
+        try (Connection c = worker(schema); Connection killer = schema.worker()) {
+            long id = connectionId(c);
+            List<QueueRow> handedOver = new ArrayList<>();
+            assertThatThrownBy(() -> queue.claim(c, "w:1", 5, LEASE, rows -> {
+                handedOver.addAll(rows);
+                try (Statement s = killer.createStatement()) {
+                    s.execute("KILL CONNECTION " + id);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).isInstanceOf(SQLException.class);
+            assertThat(handedOver).extracting(QueueRow::payload).containsExactly("a");
+        }
+        // The job may have started, but the claim was rolled back: the next worker gets it, as a first attempt.
+        try (Connection next = worker(schema)) {
+            List<QueueRow> again = List.of();
+            for (long deadline = System.nanoTime() + 5_000_000_000L; again.isEmpty() && System.nanoTime() < deadline; ) {
+                again = queue.claim(next, "w:2", 5, LEASE); // the killed session's rollback may still hold the lock
+                Thread.sleep(again.isEmpty() ? 10 : 0);
+            }
+            assertThat(again).extracting(QueueRow::payload).containsExactly("a");
+            assertThat(again).extracting(QueueRow::attempts).containsExactly(1);
+        }
+    }
+
+    private static long connectionId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CONNECTION_ID()")) {
+            rs.next();
+            long id = rs.getLong(1);
+            c.commit();
+            return id;
+        }
+    }
+
+    private static String queryString(TestSchema schema, String sql) throws SQLException {
+        try (Connection c = schema.worker(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
