@@ -42,7 +42,7 @@ final class TriggerSql {
     }
 
     // Statements placed before the call in the body. Empty in production; a test uses it to make every row
-    // carry proof that the trigger ran (see TriggerSwapTest).
+    // carry proof that the trigger ran (see FunctionReleaseUnderLoadTest).
     private final String prelude;
 
     TriggerSql(String prelude) {

@@ -15,7 +15,8 @@ import java.util.List;
  * Commit-to-claim on both servers of the test bed, measured as {@code scripts/bench.sh} measures it on the
  * embedded MySQL 8 (single-row autocommit inserts 50 ms apart, the real function and trigger, the time from the
  * INSERT's return to the handler's call), next to what one autocommit INSERT itself takes there: the claim is a
- * committed write too, so each server's commit cost is in the figure. Prints numbers; asserts nothing.
+ * write too, but jobs start before its COMMIT returns (TenantQueue.claim), so only the insert's commit is in the
+ * figure. Prints numbers; asserts nothing.
  * Run by {@code scripts/latency-bench.sh [SAMPLES]}.
  */
 public final class ClaimLatencyBench {

@@ -8,11 +8,14 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Decides how many workers a pool should run from what its workers report, the way the HPA does for CPU: the busy
@@ -60,7 +63,23 @@ public class Autoscaler {
         }
     }
 
-    private final Map<PoolNames, History> histories = new ConcurrentHashMap<>();
+    /**
+     * Keyed by UID as well as name: a pool deleted and created again under the same name must not inherit the old
+     * one's window (it would scale down without having watched one).
+     */
+    private record Key(PoolNames names, String uid) {
+        static Key of(WorkerPool pool) {
+            return new Key(PoolNames.of(pool), pool.getMetadata().getUid());
+        }
+    }
+
+    private final Map<Key, History> histories = new ConcurrentHashMap<>();
+
+    /** Forgets every pool not in {@code live} (the informer's pools): WorkerPools have no finalizer to tell. */
+    public void retainOnly(Collection<WorkerPool> live) {
+        Set<Key> keep = live.stream().map(Key::of).collect(Collectors.toSet());
+        histories.keySet().retainAll(keep);
+    }
 
     /**
      * @param current replicas the Deployment has now (what the last decision asked for)
@@ -76,7 +95,7 @@ public class Autoscaler {
             return new Decision(target, Reason.External, "spec.scaling.mode is External: spec.replicas ("
                     + spec.getReplicas() + ") decides, within " + min + ".." + max);
         }
-        History h = histories.computeIfAbsent(PoolNames.of(pool), n -> new History(now));
+        History h = histories.computeIfAbsent(Key.of(pool), n -> new History(now));
         int held = Math.max(min, Math.min(max, current));
         if (waiting > 0 && held == 0) {
             // From zero: a worker at once, however the stabilisation window looks.

@@ -94,6 +94,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         Deployment receiver = toZero ? deployment(context, names.receiver()) : null;
         WorkerPoolStatus next = status(pool, deployment, receiver, decision, tenants);
         metrics.poolsReconciled(context.getPrimaryCache());
+        autoscaler.retainOnly(context.getPrimaryCache().list().toList());
         WorkerPoolStatus old = pool.getStatus();
         boolean retarget = old == null || !Objects.equals(old.getTargetReplicas(), next.getTargetReplicas());
         // At zero the receiver is asked every second: that is how long a wake-up may wait before a worker starts.

@@ -88,6 +88,29 @@ class AutoscalerTest {
     }
 
     @Test
+    void aPoolCreatedAgainUnderTheSameNameWatchesItsOwnWindow() {
+        pool.getMetadata().setUid("first");
+        decide(4, worker("w1", 0, 0, 0));
+        now = now.plusSeconds(61);
+        pool.getMetadata().setUid("second");
+        Autoscaler.Decision d = decide(4, worker("w1", 0, 0, 0));
+        assertThat(d.target()).isEqualTo(4);
+        assertThat(d.reason()).isEqualTo(Autoscaler.Reason.Stabilizing);
+    }
+
+    @Test
+    void aDeletedPoolIsForgotten() {
+        decide(4, worker("w1", 0, 0, 0));
+        now = now.plusSeconds(61);
+        autoscaler.retainOnly(List.of());
+        // Forgotten: as for a new operator, a whole window must pass again before a worker goes.
+        assertThat(decide(4, worker("w1", 0, 0, 0)).reason()).isEqualTo(Autoscaler.Reason.Stabilizing);
+        autoscaler.retainOnly(List.of(pool));
+        now = now.plusSeconds(61);
+        assertThat(decide(4, worker("w1", 0, 0, 0)).target()).isEqualTo(1);
+    }
+
+    @Test
     void aNewOperatorWatchesAWholeWindowBeforeItRemovesAWorker() {
         Autoscaler.Decision first = decide(4, worker("w1", 0, 0, 0));
         assertThat(first.target()).isEqualTo(4);
