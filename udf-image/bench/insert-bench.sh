@@ -12,38 +12,16 @@
 # mariadbd's threads from /proc/PID/task/*/schedstat), medians over the rounds:
 # on a shared 2-core machine the wall clock mostly measures the neighbours, so
 # the ratios are taken from CPU time.
-# Usage: bench/insert-bench.sh [ROWS_PER_RUN] [ROUNDS]
+# Usage: [FLUSH=1] bench/insert-bench.sh [ROWS_PER_RUN] [ROUNDS]
 set -euo pipefail
-source "$(dirname "$0")/../tests/lib-server.sh"
+source "$(dirname "$0")/lib-bench.sh"
 ROWS=${1:-4000}
 ROUNDS=${2:-9}
-VERSION=$(cat "$UDF_IMAGE/VERSION")
-FN=wakeq_notify_$VERSION
-
-work=$(mktemp -d /tmp/wakeq-udf-bench.XXXXXX)
-SINK_PID=
-cleanup() {
-  set +e
-  stop_all_servers
-  for p in ${LISTENER_PID:-} $SINK_PID; do kill "$p"; wait "$p"; done 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-make -s -C "$UDF_IMAGE" all
-mkdir -p "$work/plugins"
-"$UDF_IMAGE/build/wakeq-install" "$UDF_IMAGE/build/libwakeq_notify_$VERSION.so" "$work/plugins" >/dev/null
-gcc -O2 -fPIC -shared -fvisibility=hidden -I"$UDF_IMAGE/src" -o "$work/plugins/libwakeq_bench_noop.so" \
-  "$UDF_IMAGE/bench/noop_udf.c"
-start_listener "$work"
-P=$LISTENER_PORT
-# (d) sends every row: to a socket nobody reads, so a busy listener does not compete for the CPU.
-python3 -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1], flush=True); time.sleep(3600)' >"$work/sink.port" &
-SINK_PID=$!
-wait_for 10 test -s "$work/sink.port"
-SINK=$(cat "$work/sink.port")
+# FLUSH=1: the servers' default durability (a log flush per commit), as in production; the default
+# here, 2, leaves the flush to a once-a-second thread so the inserts are bound by CPU, not the disk.
+FLUSH=${FLUSH:-2}
+bench_setup bench
+DB_EXTRA_ARGS="--innodb-flush-log-at-trx-commit=$FLUSH"
 
 start_mariadb "$work/mariadb" "$work/plugins"
 sql -e "CREATE DATABASE b;
@@ -53,17 +31,14 @@ sql -e "CREATE DATABASE b;
   CREATE TABLE b.b LIKE b.a; CREATE TABLE b.c LIKE b.a; CREATE TABLE b.d LIKE b.a; CREATE TABLE b.e LIKE b.a;
   CREATE TABLE b.m LIKE b.a;
   CREATE TRIGGER b.b_noop BEFORE INSERT ON b.b FOR EACH ROW DO 0;
-  CREATE TRIGGER b.c_wake BEFORE INSERT ON b.c FOR EACH ROW DO $FN('127.0.0.1', $P, 'bench', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)));
+  CREATE TRIGGER b.c_wake BEFORE INSERT ON b.c FOR EACH ROW DO $FN('127.0.0.1', $P, 'bench', 0, $STATEMENT);
   CREATE TRIGGER b.d_wake BEFORE INSERT ON b.d FOR EACH ROW DO $FN('127.0.0.1', $SINK, CONCAT('k', NEW.v));
-  CREATE TRIGGER b.e_noop_udf BEFORE INSERT ON b.e FOR EACH ROW DO wakeq_bench_noop('127.0.0.1', $P, 'bench', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)));
-  CREATE TRIGGER b.m_wake BEFORE INSERT ON b.m FOR EACH ROW DO $FN('127.0.0.1', $P, 'multi', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)));"
+  CREATE TRIGGER b.e_noop_udf BEFORE INSERT ON b.e FOR EACH ROW DO wakeq_bench_noop('127.0.0.1', $P, 'bench', 0, $STATEMENT);
+  CREATE TRIGGER b.m_wake BEFORE INSERT ON b.m FOR EACH ROW DO $FN('127.0.0.1', $P, 'multi', 0, $STATEMENT);"
 
 for t in a b c d e; do
   for ((i = 1; i <= ROWS; i++)); do echo "INSERT INTO $t (v) VALUES ($i);"; done >"$work/$t.sql"
 done
-# Server CPU in ns, summed over its threads (the connection thread is reused from the
-# thread cache, so no thread that did the work exits before it is read).
-cpu_ns() { cat "/proc/$DB_PID"/task/*/schedstat 2>/dev/null | awk '{s += $1} END {printf "%d", s}'; }
 run() { # run TABLE: ROWS single-row inserts; appends "TABLE wall_ns cpu_ns" to the results
   local t0 t1 c0 c1
   c0=$(cpu_ns) t0=$(date +%s%N)
@@ -80,7 +55,7 @@ done
 sleep 0.2
 received=$(($(count_msgs "udp b'WQ1 I bench\\n'") - received_before))
 
-echo "$(sql -e 'SELECT VERSION()'), $ROUNDS interleaved rounds x $ROWS single-row autocommit INSERTs per variant, one client; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(sql -e 'SELECT VERSION()'), innodb_flush_log_at_trx_commit=$FLUSH, $ROUNDS interleaved rounds x $ROWS single-row autocommit INSERTs per variant, one client; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$ROWS" "$ROUNDS" "$received" "$work/results" <<'PY'
 import statistics
 import sys

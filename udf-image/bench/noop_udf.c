@@ -19,7 +19,8 @@ EXPORT char wakeq_bench_noop_init(UDF_INIT *initid, UDF_ARGS *args, char *messag
         args->arg_type[2] = STRING_RESULT;
         if (args->arg_count > 3)
             args->arg_type[3] = INT_RESULT;
-        if (args->arg_count > 4)
+        /* As wakeq_notify: a number passes unconverted. */
+        if (args->arg_count > 4 && args->arg_type[4] != INT_RESULT && args->arg_type[4] != REAL_RESULT)
             args->arg_type[4] = STRING_RESULT;
     }
     return 0;

@@ -29,10 +29,10 @@ enum wakeq_rc {
 #define WAKEQ_COALESCE_NS (5ull * 1000u * 1000u)
 
 /*
- * Calls that pass the same fifth argument (the trigger passes
- * CONCAT(CONNECTION_ID(), '/', NOW(6)): NOW() is the triggering statement's
- * start time) one after another, for one target, are one statement: a
- * multi-row INSERT or INSERT ... SELECT. Its rows commit together, so it sends
+ * Calls from one thread that pass the same fifth argument (the trigger passes
+ * @@timestamp, the triggering statement's start time to the microsecond) one
+ * after another, for one target, are one statement: a multi-row INSERT or
+ * INSERT ... SELECT. Its rows commit together, so it sends
  * at most one datagram per this longer window (a 10,000-row INSERT sends one
  * or two). Calls of any other statement in between use WAKEQ_COALESCE_NS.
  */

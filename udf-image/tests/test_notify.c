@@ -78,11 +78,13 @@ struct arg {
     const char *str;
     long long num;
     int is_null;
+    double real;
 };
 
-#define S(x) ((struct arg){ STRING_RESULT, (x), 0, 0 })
-#define N(x) ((struct arg){ INT_RESULT, NULL, (x), 0 })
-#define NUL(t) ((struct arg){ (t), NULL, 0, 1 })
+#define S(x) ((struct arg){ STRING_RESULT, (x), 0, 0, 0 })
+#define N(x) ((struct arg){ INT_RESULT, NULL, (x), 0, 0 })
+#define R(x) ((struct arg){ REAL_RESULT, NULL, 0, 0, (x) })
+#define NUL(t) ((struct arg){ (t), NULL, 0, 1, 0 })
 #define MAX_ARGS 6
 
 static long long call_udf(unsigned n, const struct arg *in)
@@ -94,6 +96,7 @@ static long long call_udf(unsigned n, const struct arg *in)
     char *attrs[MAX_ARGS];
     unsigned long attr_lengths[MAX_ARGS];
     long long nums[MAX_ARGS];
+    double reals[MAX_ARGS];
     char strs[MAX_ARGS][160];
     UDF_ARGS a = { n, types, args, lengths, maybe_null, attrs, attr_lengths, NULL };
 
@@ -120,6 +123,11 @@ static long long call_udf(unsigned n, const struct arg *in)
             nums[i] = in[i].type == STRING_RESULT ? strtoll(in[i].str, NULL, 10) : in[i].num;
             args[i] = (char *)&nums[i];
             lengths[i] = sizeof nums[i];
+        } else if (types[i] == REAL_RESULT) {
+            CHECK(in[i].type == REAL_RESULT, "init asked to coerce argument %u to REAL", i);
+            reals[i] = in[i].real;
+            args[i] = (char *)&reals[i];
+            lengths[i] = sizeof reals[i];
         } else {
             char tmp[32];
             const char *s = in[i].str;
@@ -152,6 +160,13 @@ static long long notify(const char *host, long long port, const char *key)
 static long long notify_statement(const char *host, long long port, const char *key, const char *statement)
 {
     struct arg a[] = { S(host), N(port), S(key), N(0), statement ? S(statement) : NUL(STRING_RESULT) };
+    return call_udf(5, a);
+}
+
+/* The statement argument as the installer's trigger passes it: @@timestamp, a DOUBLE. */
+static long long notify_timestamp(const char *host, long long port, const char *key, double timestamp)
+{
+    struct arg a[] = { S(host), N(port), S(key), N(0), R(timestamp) };
     return call_udf(5, a);
 }
 
@@ -562,6 +577,52 @@ static void test_statement_coalescing(void)
     printf("ok another statement in between gets the short window; a NULL statement still sends\n");
 }
 
+struct timestamp_call {
+    int port;
+    double timestamp;
+    long long rc;
+};
+
+static void *call_from_other_thread(void *arg)
+{
+    struct timestamp_call *c = arg;
+    c->rc = notify_timestamp("127.0.0.1", c->port, "stmt", c->timestamp);
+    return NULL;
+}
+
+/* A number (@@timestamp, or an integer) names a statement as a string does, without a conversion. */
+static void test_numeric_statement(void)
+{
+    int others;
+    int port;
+    int fd = udp_listener(AF_INET, &port);
+    const double t = 1764558000.000001;
+
+    CHECK(notify_timestamp("127.0.0.1", port, "stmt", t) == WAKEQ_SENT, "first row of statement t sends");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(notify_timestamp("127.0.0.1", port, "stmt", t) == WAKEQ_COALESCED, "t, 6 ms on: within its window");
+    /* One microsecond later is another statement of the same session. */
+    CHECK(notify_timestamp("127.0.0.1", port, "stmt", t + 0.000001) == WAKEQ_SENT, "t + 1 us: sends");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    /* Two sessions whose statements started in the same microsecond are two statements: a thread each. */
+    CHECK(notify_timestamp("127.0.0.1", port, "stmt", t) == WAKEQ_SENT, "t again: sends");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    struct timestamp_call other = { port, t, 99 };
+    pthread_t th;
+    pthread_create(&th, NULL, call_from_other_thread, &other);
+    pthread_join(th, NULL);
+    CHECK(other.rc == WAKEQ_SENT, "the same timestamp from another thread is another statement: rc %lld", other.rc);
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    struct arg as_int[] = { S("127.0.0.1"), N(port), S("stmt"), N(0), N(42) };
+    CHECK(call_udf(5, as_int) == WAKEQ_SENT, "integer statement: first row sends");
+    sleep_ms(WAKEQ_COALESCE_NS / 1000000 + 1);
+    CHECK(call_udf(5, as_int) == WAKEQ_COALESCED, "integer statement, 6 ms on: within its window");
+    int got = drain(fd, "WQ1 I stmt\n", 50, &others);
+    CHECK(got == 5 && others == 0, "numeric statements: received %d (%d others), want 5", got, others);
+    close(fd);
+    printf("ok a REAL or INT statement argument coalesces like a string one, and per thread\n");
+}
+
 /* ---- many sessions at once ---- */
 
 #define MT_THREADS 8
@@ -780,6 +841,7 @@ int main(int argc, char **argv)
             test_tcp_blackhole();
             test_coalescing();
             test_statement_coalescing();
+            test_numeric_statement();
             test_threads();
             test_unload_closes_sockets(argv[1], argv[2]);
         }

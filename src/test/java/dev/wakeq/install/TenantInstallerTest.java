@@ -98,6 +98,40 @@ class TenantInstallerTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * The previous release's trigger passed CONCAT(CONNECTION_ID(), '/', NOW(6)) as the statement argument; an
+     * upgraded installer finds that body outdated and swaps it once for the one with @@timestamp, which wakes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void aTriggerOfThePreviousReleaseIsReplacedOnce(DbServer db) throws Exception {
+        TestSchema schema = db.newSchema("upgr");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec spec = Fixtures.spec(schema).wakeTarget("127.0.0.1", receiver.port()).tenantKey("upgr").build();
+            TenantInstaller installer = Fixtures.installer();
+            assertThat(installer.install(spec).inSync()).isTrue();
+            String trigger = ObjectNames.trigger(spec.queueTable()).quoted();
+            String body = new TriggerSql("").body(spec);
+            assertThat(body).contains(", 0, @@timestamp); END");
+            String schemaName = spec.schema().quoted();
+            Fixtures.root(db, "DROP TRIGGER " + schemaName + "." + trigger,
+                    TriggerSql.CREATE.formatted(schemaName, trigger, schemaName, spec.queueTable().quoted(),
+                            body.replace("@@timestamp", "CONCAT(CONNECTION_ID(), '/', NOW(6))")));
+
+            assertThat(installer.inspect(spec).object(TRIGGER).orElseThrow().found()).isEqualTo(OUTDATED);
+            assertThat(installer.install(spec).object(TRIGGER).orElseThrow().action()).isEqualTo(REPLACED);
+            assertThat(installer.install(spec).object(TRIGGER).orElseThrow().action()).isEqualTo(NONE);
+            try (Connection c = schema.worker(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO _queue (payload) VALUES ('job')");
+            }
+            String received = receiver.next(10);
+            while (received != null && received.startsWith("tcp")) { // the event's sweeps
+                received = receiver.next(10);
+            }
+            assertThat(received).isEqualTo("udp WQ1 I upgr\n");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.wakeq.testbed.TestDatabases#all")
     void uninstallKeepsQueueTableAndRows(DbServer db) throws Exception {

@@ -126,7 +126,7 @@ class NotifyFunctionOnServerTest {
             s.execute("CREATE TABLE q (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
             // As the installer writes it: the fifth argument names the statement.
             s.execute("CREATE TRIGGER wake BEFORE INSERT ON q FOR EACH ROW DO " + FN + "('127.0.0.1', "
-                    + listener.getLocalPort() + ", 'burst', 0, CONCAT(CONNECTION_ID(), '/', NOW(6)))");
+                    + listener.getLocalPort() + ", 'burst', 0, @@timestamp)");
             StringBuilder sql = new StringBuilder("INSERT INTO q (v) VALUES (0)");
             for (int i = 1; i < 10_000; i++) {
                 sql.append(",(").append(i).append(')');
