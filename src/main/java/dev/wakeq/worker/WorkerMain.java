@@ -130,6 +130,14 @@ public final class WorkerMain {
         if (idle != null) {
             b.idleTimeout(Duration.ofSeconds(idle));
         }
+        Integer commitPoll = optionalNumber(cli, "commit-poll-micros");
+        if (commitPoll != null) {
+            // The pacer needs it within the minimum poll interval (5 ms); the CRD allows the same range.
+            if (commitPoll < 0 || commitPoll > 5000) {
+                throw new IllegalArgumentException("commit-poll-micros must be 0-5000, got: " + commitPoll);
+            }
+            b.commitPollInterval(Duration.ofNanos(commitPoll * 1000L));
+        }
         // A pod's endpoints leave the Service a moment after SIGTERM: keep serving what arrives meanwhile.
         b.shutdownDelay(Duration.ofSeconds(number(cli, "shutdown-delay-seconds", DEFAULT_SHUTDOWN_DELAY_SECONDS)));
         Integer attempts = optionalNumber(cli, "max-attempts");

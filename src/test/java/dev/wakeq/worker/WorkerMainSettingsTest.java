@@ -13,11 +13,15 @@ class WorkerMainSettingsTest {
     @Test
     void readsTheSettingsTheWorkerDeploymentSets() {
         WorkerConfig c = WorkerMain.config(Map.of("port", "9000", "idle-timeout-seconds", "42",
-                "max-attempts", "7", "worker-id", "pod-a", "tenants-file", "/etc/wakeq/tenants.json"));
+                "max-attempts", "7", "worker-id", "pod-a", "commit-poll-micros", "600",
+                "tenants-file", "/etc/wakeq/tenants.json"));
         assertThat(c.port()).isEqualTo(9000);
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(42));
         assertThat(c.maxAttempts()).isEqualTo(7);
         assertThat(c.workerId()).isEqualTo("pod-a");
+        assertThat(c.commitPollInterval()).isEqualTo(Duration.ofNanos(600_000));
+        assertThat(WorkerMain.config(Map.of("tenants-file", "/t")).commitPollInterval())
+                .isEqualTo(WorkerConfig.builder().build().commitPollInterval());
     }
 
     @Test
@@ -31,6 +35,8 @@ class WorkerMainSettingsTest {
     void badValuesNameTheSetting() {
         assertThatThrownBy(() -> WorkerMain.config(Map.of("idle-timeout-seconds", "soon", "tenants-file", "/t")))
                 .hasMessageContaining("idle-timeout-seconds");
+        assertThatThrownBy(() -> WorkerMain.config(Map.of("commit-poll-micros", "6000", "tenants-file", "/t")))
+                .hasMessageContaining("commit-poll-micros");
         assertThatThrownBy(() -> WorkerMain.handler(Map.of("handler", "smtp")))
                 .hasMessageContaining("logging or http");
         assertThatThrownBy(() -> WorkerMain.start(Map.of("tenants-file", "/t", "metrics-port", "70000")))

@@ -41,6 +41,14 @@ public class WorkerPoolSpec {
             + "Must outlast the p99 of the tenants' inserting transactions.")
     private Integer idleTimeoutSeconds = 10;
 
+    @Min(0)
+    @Max(5000)
+    @Default("250")
+    @JsonPropertyDescription("Microseconds between a worker's quick claim queries after a wake-up, until the new row "
+            + "has committed (the trigger fires before the commit). Shorter: lower latency, more queries on busy "
+            + "tenants. At most 5000 (the worker's minimum poll interval).")
+    private Integer commitPollMicros = 250;
+
     @JsonPropertyDescription("Compute resources of each worker container.")
     private ResourceRequirements resources;
 
@@ -52,6 +60,14 @@ public class WorkerPoolSpec {
 
     @JsonPropertyDescription("Who decides the replica count.")
     private ScalingSpec scaling = new ScalingSpec();
+
+    public Integer getCommitPollMicros() {
+        return commitPollMicros;
+    }
+
+    public void setCommitPollMicros(Integer commitPollMicros) {
+        this.commitPollMicros = commitPollMicros;
+    }
 
     public String getImage() {
         return image;

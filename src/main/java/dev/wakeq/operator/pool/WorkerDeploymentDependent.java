@@ -141,6 +141,7 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
         env.add(new EnvVar("WAKEQ_METRICS_PORT", String.valueOf(METRICS_PORT), null));
         env.add(new EnvVar("WAKEQ_TENANTS_FILE", TENANTS_MOUNT + "/" + TENANTS_FILE, null));
         env.add(new EnvVar("WAKEQ_IDLE_TIMEOUT_SECONDS", String.valueOf(pool.getSpec().getIdleTimeoutSeconds()), null));
+        env.add(new EnvVar("WAKEQ_COMMIT_POLL_MICROS", String.valueOf(pool.getSpec().getCommitPollMicros()), null));
         env.add(new EnvVar("WAKEQ_HANDLER", handler.getType().name().toLowerCase(), null));
         if (handler.getUrl() != null) {
             env.add(new EnvVar("WAKEQ_HANDLER_URL", handler.getUrl(), null));

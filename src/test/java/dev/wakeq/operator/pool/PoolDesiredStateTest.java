@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -132,6 +133,19 @@ class PoolDesiredStateTest {
         assertThat(ReplicaPolicy.desiredReplicas(pool)).as("zero, with the receiver minReplicas 0 brings").isZero();
         spec.setMinReplicas(1);
         assertThat(ReplicaPolicy.desiredReplicas(pool)).as("never below minReplicas").isEqualTo(1);
+    }
+
+    @Test
+    void workersGetTheCommitPollIntervalInTheNameTheWorkerReads() {
+        WorkerPool pool = pool("p");
+        assertThat(env(pool)).contains("WAKEQ_COMMIT_POLL_MICROS=250");
+        pool.getSpec().setCommitPollMicros(1000);
+        assertThat(env(pool)).contains("WAKEQ_COMMIT_POLL_MICROS=1000");
+    }
+
+    private static List<String> env(WorkerPool pool) {
+        return WorkerDeploymentDependent.desired(pool).getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getEnv().stream().map(e -> e.getName() + "=" + e.getValue()).toList();
     }
 
     @Test
