@@ -136,11 +136,12 @@ gcc -O2 -o "$work/sendto" "$UDF_IMAGE/bench/sendto_cost.c"
 sendto_ns=$("$work/sendto" "$P" 20000)
 
 echo "$version under callgrind, $ROUNDS interleaved rounds x $ROWS single-row autocommit INSERTs per variant, one client"
-python3 - "$ROWS" "$ROUNDS" "$STATEMENT" "$work/counts" "$work/native" "$native_sent" "$sendto_ns" <<'PY'
+python3 - "$ROWS" "$ROUNDS" "$STATEMENT" "$work/counts" "$work/native" "$native_sent" "$sendto_ns" "$NATIVE_RUNS" <<'PY'
 import statistics
 import sys
 
 rows, rounds, statement = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+native_runs = int(sys.argv[8])
 runs = {}
 for line in open(sys.argv[4]):
     t, every, total, trigger = line.split()
@@ -177,7 +178,7 @@ print("c/a = %.3f  wakeq vs no trigger at all (medians of the connection's instr
 print("e/b = %.3f  the same call to a UDF that does nothing: the server's own cost of the call" % by_trigger("e", "b"))
 print("c/e = %.3f  wakeq's own work (c vs e, the same way: trigger difference over e's connection thread)" % by_trigger("c", "e"))
 print("d/b = %.3f  wakeq sending every row (user space only: the sending is kernel time)" % by_trigger("d", "b"))
-native_rows = 10 * rows
+native_rows = native_runs * rows
 per_row = native_sent / native_rows
 share = per_row * sendto_ns / native["b"]
 print("kernel, not counted above: at full speed (c) sent %d datagrams for %d rows (%.4f a row); one sendto()"

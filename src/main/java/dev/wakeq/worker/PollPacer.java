@@ -41,12 +41,16 @@ final class PollPacer {
         this.maxNanos = maxNanos;
         this.commitPollNanos = commitPollNanos;
         this.commitWindowNanos = commitWindowNanos;
-        long burst = commitPollNanos == 0 ? 1 : commitWindowNanos / commitPollNanos + 1;
-        this.burstNanos = burst * minNanos;
+        this.burstNanos = burstPolls(commitPollNanos, commitWindowNanos) * minNanos;
         this.backoffNanos = minNanos;
         this.lastPollEnd = now - minNanos;
         this.nextPollAt = now;
         this.rateDue = now;
+    }
+
+    /** How many empty polls may run ahead of the steady rate: one commit window's worth of quick polls. */
+    static long burstPolls(long commitPollNanos, long commitWindowNanos) {
+        return commitPollNanos == 0 ? 1 : commitWindowNanos / commitPollNanos + 1;
     }
 
     long nextPollAt() {

@@ -132,9 +132,11 @@ public final class WorkerMain {
         }
         Integer commitPoll = optionalNumber(cli, "commit-poll-micros");
         if (commitPoll != null) {
-            // The pacer needs it within the minimum poll interval (5 ms); the CRD allows the same range.
-            if (commitPoll < 0 || commitPoll > 5000) {
-                throw new IllegalArgumentException("commit-poll-micros must be 0-5000, got: " + commitPoll);
+            // The pacer needs it within the minimum poll interval, which this command line leaves at its default
+            // (5 ms, as the CRD's bound); checked here so that the error names the setting.
+            long max = WorkerConfig.builder().build().minPollInterval().toNanos() / 1000;
+            if (commitPoll < 0 || commitPoll > max) {
+                throw new IllegalArgumentException("commit-poll-micros must be 0-" + max + ", got: " + commitPoll);
             }
             b.commitPollInterval(Duration.ofNanos(commitPoll * 1000L));
         }

@@ -199,13 +199,6 @@ class TenantQueueTest {
         }
     }
 
-    private static String queryString(TestSchema schema, String sql) throws SQLException {
-        try (Connection c = schema.worker(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
-    }
-
     private QueueRow awaitClaim(Connection c, String token) throws SQLException {
         // The 1 ms lease has to pass in database time; a handful of tries covers DATETIME(3) rounding.
         for (int i = 0; i < 1000; i++) {
@@ -245,9 +238,18 @@ class TenantQueueTest {
     }
 
     private static long queryLong(TestSchema schema, String sql) throws SQLException {
+        return query(schema, sql, Long.class);
+    }
+
+    private static String queryString(TestSchema schema, String sql) throws SQLException {
+        return query(schema, sql, String.class);
+    }
+
+    /** The first column of the first row, on a connection of its own (so it sees only committed rows). */
+    private static <T> T query(TestSchema schema, String sql, Class<T> type) throws SQLException {
         try (Connection c = schema.worker(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
-            return rs.getLong(1);
+            return rs.getObject(1, type);
         }
     }
 }

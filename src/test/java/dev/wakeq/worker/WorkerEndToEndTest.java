@@ -129,7 +129,7 @@ class WorkerEndToEndTest {
             // At most one poll per minimum interval for as long as the poller was active, plus the commit window's
             // burst (PollPacer) and a poll that found jobs (which may be followed at once by another).
             WorkerConfig config = WorkerFixture.config().build();
-            long burst = config.commitWindow().toNanos() / config.commitPollInterval().toNanos() + 1;
+            long burst = PollPacer.burstPolls(config.commitPollInterval().toNanos(), config.commitWindow().toNanos());
             long bound = (idle - start) / minInterval.toNanos() + burst + 2;
             double received = f.count(WorkerMetrics.WAKES_RECEIVED, "kind", "insert", "protocol", "udp");
             System.out.printf("[%s] flood: %.0f of 10000 datagrams received in %d ms, %d polls over %d ms "
