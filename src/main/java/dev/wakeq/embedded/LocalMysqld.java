@@ -84,6 +84,11 @@ public final class LocalMysqld implements AutoCloseable {
                 + "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=60000";
     }
 
+    /** The server process's id; a crash and restart changes it. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** A connection as the server's root account (no password; loopback only). */
     public Connection rootConnection() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(null), "root", "");

@@ -1,5 +1,6 @@
 package dev.wakeq.install;
 
+import dev.wakeq.sql.SqlIdentifier;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +16,9 @@ final class EventSql {
               FROM information_schema.EVENTS
              WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?""";
 
+    // Guarded like the trigger (TriggerSql.BODY): no call until the function is proven loaded since the server started.
     static final String BODY = """
-            DO %s('%s', %d, '%s', 1)""";
+            BEGIN IF %s THEN DO %s('%s', %d, '%s', 1); END IF; END""";
 
     static final String CREATE = """
             CREATE EVENT %s.%s
@@ -41,13 +43,14 @@ final class EventSql {
     private EventSql() {
     }
 
-    static String body(TenantSpec spec) {
-        return BODY.formatted(ObjectNames.function(spec.functionVersion()).name(), spec.wakeHost(),
-                spec.wakePort(), spec.tenantKey());
+    static String body(TenantSpec spec, String serverKey) {
+        SqlIdentifier fn = ObjectNames.function(spec.functionVersion());
+        return BODY.formatted(LoadedSql.guard(serverKey, fn), fn.name(), spec.wakeHost(), spec.wakePort(),
+                spec.tenantKey());
     }
 
     /** Null when the event is as desired, else what differs. */
-    static String difference(Found found, TenantSpec spec) {
+    static String difference(Found found, TenantSpec spec, String serverKey) {
         if (!"MINUTE".equalsIgnoreCase(found.intervalField())
                 || !String.valueOf(spec.sweepMinutes()).equals(found.intervalValue())) {
             return "every " + found.intervalValue() + " " + found.intervalField();
@@ -55,7 +58,7 @@ final class EventSql {
         if (!"ENABLED".equalsIgnoreCase(found.status())) {
             return found.status();
         }
-        return found.body().strip().equals(body(spec)) ? null : "body differs: " + found.body().strip();
+        return found.body().strip().equals(body(spec, serverKey)) ? null : "body differs: " + found.body().strip();
     }
 
     static Optional<Found> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
@@ -64,14 +67,14 @@ final class EventSql {
         return rows.stream().findFirst();
     }
 
-    static void create(SqlExecutor sql, TenantSpec spec) throws SQLException {
+    static void create(SqlExecutor sql, TenantSpec spec, String serverKey) throws SQLException {
         sql.execute(CREATE.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted(),
-                spec.sweepMinutes(), body(spec)));
+                spec.sweepMinutes(), body(spec, serverKey)));
     }
 
-    static void alter(SqlExecutor sql, TenantSpec spec) throws SQLException {
+    static void alter(SqlExecutor sql, TenantSpec spec, String serverKey) throws SQLException {
         sql.execute(ALTER.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted(),
-                spec.sweepMinutes(), body(spec)));
+                spec.sweepMinutes(), body(spec, serverKey)));
     }
 
     static void drop(SqlExecutor sql, TenantSpec spec) throws SQLException {

@@ -11,7 +11,7 @@ package dev.wakeq.install;
  */
 public record ObjectReport(Kind kind, String name, Found found, Action action, String detail) {
 
-    public enum Kind { FUNCTION, OLD_FUNCTION, QUEUE_TABLE, DEAD_LETTER_TABLE, TRIGGER, EVENT }
+    public enum Kind { FUNCTION, FUNCTION_LOADED, OLD_FUNCTION, QUEUE_TABLE, DEAD_LETTER_TABLE, TRIGGER, EVENT }
 
     /** State before the run. {@code UNKNOWN} when it could not be read (see the report's problems). */
     public enum Found { ABSENT, CURRENT, OUTDATED, UNKNOWN }

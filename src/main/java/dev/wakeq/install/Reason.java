@@ -27,6 +27,11 @@ public enum Reason {
     EventSchedulerDisabled,
     /** Error 1205: the atomic trigger swap waited too long for the queue table lock (a long transaction). */
     LockWaitTimeout,
+    /**
+     * The function is listed in {@code mysql.func} but its library was not opened when the server started (MySQL 8
+     * would crash at the first call), so the trigger and event do not call it; put the library back.
+     */
+    FunctionNotLoaded,
     /** An old function version was left in place because something may still call it. */
     OldFunctionKept,
     /** Any other database error; the message carries the vendor code. */

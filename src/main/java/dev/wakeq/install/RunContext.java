@@ -59,6 +59,16 @@ final class RunContext {
         }) != null;
     }
 
+    /** True once a failure showed the server cannot be reached; later steps are skipped. */
+    boolean lostConnection() {
+        return lost;
+    }
+
+    /** The server's identity expression for marks, or null when the settings could not be read. */
+    String serverKey() {
+        return settings == null ? null : LoadedSql.serverKey(settings);
+    }
+
     void fail(SQLException e, SqlErrors.Need need) {
         problems.add(SqlErrors.problem(e, need, spec, settings == null ? null : settings.pluginDir()));
         lost |= SqlErrors.unreachable(e);

@@ -38,12 +38,19 @@ final class SqlExecutor {
         }
     }
 
+    /** A data change with bind parameters; returns the rows it changed. */
+    int update(String sql, Object... params) throws SQLException {
+        announce(sql, Arrays.asList(params));
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
         announce(sql, Arrays.asList(params));
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
+            bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
@@ -51,6 +58,12 @@ final class SqlExecutor {
                 }
                 return rows;
             }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
         }
     }
 

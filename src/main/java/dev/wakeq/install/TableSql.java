@@ -9,20 +9,20 @@ import java.util.Map;
 /** The queue and dead-letter tables: whether they exist, and creating them from {@link QueueSchema}. */
 final class TableSql {
 
-    /** Both tables in one query, asked by schema and exact names. */
+    /** The queue, dead-letter and marks tables in one query, asked by schema and exact names. */
     static final String FIND = """
             SELECT TABLE_NAME, TABLE_TYPE
               FROM information_schema.TABLES
-             WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?, ?)""";
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?, ?, ?)""";
 
     private TableSql() {
     }
 
-    /** Table name to TABLE_TYPE ("BASE TABLE", "VIEW") for those of the two that exist. */
+    /** Table name to TABLE_TYPE ("BASE TABLE", "VIEW") for those of the three that exist. */
     static Map<String, String> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
         Map<String, String> found = new HashMap<>();
         sql.query(FIND, rs -> found.put(rs.getString(1), rs.getString(2)),
-                spec.schema().name(), spec.queueTable().name(), spec.deadLetterTable().name());
+                spec.schema().name(), spec.queueTable().name(), spec.deadLetterTable().name(), LoadedSql.TABLE.name());
         return found;
     }
 

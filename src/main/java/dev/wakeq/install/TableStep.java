@@ -6,16 +6,22 @@ import dev.wakeq.install.ObjectReport.Kind;
 import dev.wakeq.install.SqlErrors.Need;
 import java.util.Map;
 
-/** Checks the queue and dead-letter tables and creates them when the spec asks for it. */
+/**
+ * Checks the queue and dead-letter tables and creates them when the spec asks for it; creates the marks table
+ * ({@link LoadedSql}) in any case, since the trigger reads it.
+ */
 final class TableStep {
+
+    /** Whether the trigger's tables exist after this step: the queue table (as a base table) and the marks table. */
+    record Ready(boolean queue, boolean marks) {
+    }
 
     private static final String BASE_TABLE = "BASE TABLE";
 
     private TableStep() {
     }
 
-    /** True when the queue table exists (after this step) as a base table, so a trigger can be put on it. */
-    static boolean run(RunContext ctx) {
+    static Ready run(RunContext ctx) {
         TenantSpec spec = ctx.spec;
         String queue = spec.queueTable().name();
         String dead = spec.deadLetterTable().name();
@@ -24,11 +30,17 @@ final class TableStep {
         if (found == null) {
             ctx.report(Kind.QUEUE_TABLE, queue, Found.UNKNOWN, Action.SKIPPED, "could not be read");
             ctx.report(Kind.DEAD_LETTER_TABLE, dead, Found.UNKNOWN, Action.SKIPPED, "could not be read");
-            return false;
+            return new Ready(false, false);
         }
         boolean queueReady = queue(ctx, found.get(queue));
         deadLetter(ctx, found.get(dead));
-        return queueReady;
+        return new Ready(queueReady, marks(ctx, found.containsKey(LoadedSql.TABLE.name())));
+    }
+
+    /** Reported by LoadedStep, as what the mark waits for. */
+    private static boolean marks(RunContext ctx, boolean exists) {
+        return exists || ctx.write && ctx.attemptTo(new Need("CREATE", ctx.qualified(LoadedSql.TABLE.name())),
+                () -> LoadedSql.createTable(ctx.sql, ctx.spec.schema()));
     }
 
     private static boolean queue(RunContext ctx, String type) {

@@ -39,12 +39,8 @@ public final class TenantInstaller {
     /** Makes the database match the spec. */
     public InstallReport install(TenantSpec spec) {
         return run(spec, true, ctx -> {
-            boolean queueReady = TableStep.run(ctx);
-            boolean functionReady = FunctionStep.ensure(ctx);
             Set<String> oldVersions = new TreeSet<>();
-            boolean triggerDone = TriggerStep.run(ctx, triggers, queueReady, functionReady, oldVersions);
-            boolean eventDone = EventStep.run(ctx, queueReady, functionReady, oldVersions);
-            if (triggerDone && eventDone) {
+            if (objects(ctx, oldVersions)) {
                 FunctionStep.retire(ctx, oldVersions);
             }
         });
@@ -52,12 +48,22 @@ public final class TenantInstaller {
 
     /** Reads only: what {@link #install} would change (drift) and what problems it would hit. */
     public InstallReport inspect(TenantSpec spec) {
-        return run(spec, false, ctx -> {
-            boolean queueReady = TableStep.run(ctx);
-            boolean functionReady = FunctionStep.ensure(ctx);
-            TriggerStep.run(ctx, triggers, queueReady, functionReady, new TreeSet<>());
-            EventStep.run(ctx, queueReady, functionReady, new TreeSet<>());
-        });
+        return run(spec, false, ctx -> objects(ctx, new TreeSet<>()));
+    }
+
+    /**
+     * Tables, function, the function's loaded mark, trigger and event, in that order: the trigger and event read the
+     * marks table, and a function release marks the new function before any trigger calls it. True when trigger and
+     * event are as desired.
+     */
+    private boolean objects(RunContext ctx, Set<String> oldVersions) {
+        TableStep.Ready tables = TableStep.run(ctx);
+        boolean functionReady = FunctionStep.ensure(ctx);
+        LoadedStep.run(ctx, tables.marks(), functionReady, () -> TriggerStep.renew(ctx, triggers));
+        boolean tablesReady = tables.queue() && tables.marks();
+        boolean triggerDone = TriggerStep.run(ctx, triggers, tablesReady, functionReady, oldVersions);
+        boolean eventDone = EventStep.run(ctx, tablesReady, functionReady, oldVersions);
+        return triggerDone && eventDone;
     }
 
     /** Drops the trigger and the event; leaves the queue tables, their rows and the shared function. */

@@ -22,8 +22,11 @@ final class TriggerSql {
     // per 100 ms for a multi-row INSERT instead of one per 5 ms (udf-image/README.md). A DOUBLE reaches the function
     // unconverted: CONCAT(CONNECTION_ID(), '/', NOW(6)) cost the server about 5,000 more instructions per row
     // (udf-image/bench/insert-cost-callgrind.sh).
+    // The call runs only while the tenant's schema holds the mark that the function is loaded (LoadedSql): after a
+    // restart the mark is gone until the installer has checked the function again, so a function whose library
+    // was missing at start-up is never called (MySQL 8 would crash).
     static final String BODY = """
-            BEGIN %sDO %s('%s', %d, '%s', 0, @@timestamp); END""";
+            BEGIN %sIF %s THEN DO %s('%s', %d, '%s', 0, @@timestamp); END IF; END""";
 
     static final String CREATE = """
             CREATE TRIGGER %s.%s BEFORE INSERT ON %s.%s FOR EACH ROW
@@ -52,20 +55,21 @@ final class TriggerSql {
         this.prelude = prelude;
     }
 
-    String body(TenantSpec spec) {
-        return BODY.formatted(prelude, ObjectNames.function(spec.functionVersion()).name(), spec.wakeHost(),
-                spec.wakePort(), spec.tenantKey());
+    String body(TenantSpec spec, String serverKey) {
+        SqlIdentifier fn = ObjectNames.function(spec.functionVersion());
+        return BODY.formatted(prelude, LoadedSql.guard(serverKey, fn), fn.name(), spec.wakeHost(), spec.wakePort(),
+                spec.tenantKey());
     }
 
     /** Null when the trigger is as desired, else what differs. */
-    String difference(Found found, TenantSpec spec) {
+    String difference(Found found, TenantSpec spec, String serverKey) {
         if (!found.table().equals(spec.queueTable().name())) {
             return "on table " + found.table();
         }
         if (!"BEFORE".equalsIgnoreCase(found.timing()) || !"INSERT".equalsIgnoreCase(found.manipulation())) {
             return "fires " + found.timing() + " " + found.manipulation();
         }
-        return found.body().strip().equals(body(spec)) ? null : "body differs: " + found.body().strip();
+        return found.body().strip().equals(body(spec, serverKey)) ? null : "body differs: " + found.body().strip();
     }
 
     static Optional<Found> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
@@ -74,23 +78,23 @@ final class TriggerSql {
         return rows.stream().findFirst();
     }
 
-    void create(SqlExecutor sql, TenantSpec spec) throws SQLException {
+    void create(SqlExecutor sql, TenantSpec spec, String serverKey) throws SQLException {
         sql.execute(CREATE.formatted(spec.schema().quoted(), ObjectNames.trigger(spec.queueTable()).quoted(),
-                spec.schema().quoted(), spec.queueTable().quoted(), body(spec)));
+                spec.schema().quoted(), spec.queueTable().quoted(), body(spec, serverKey)));
     }
 
     /**
      * Drops and re-creates the trigger while the queue table is write-locked, so no INSERT runs without it. If the
      * new trigger cannot be created, the old one is put back before the lock is released.
      */
-    void replace(SqlExecutor sql, TenantSpec spec, Found old) throws SQLException {
+    void replace(SqlExecutor sql, TenantSpec spec, String serverKey, Found old) throws SQLException {
         ServerSql.boundLockWait(sql);
         sql.execute(LOCK.formatted(spec.schema().quoted(), spec.queueTable().quoted()));
         SQLException failure = null;
         try {
             drop(sql, spec);
             try {
-                create(sql, spec);
+                create(sql, spec, serverKey);
             } catch (SQLException e) {
                 restore(sql, spec, old, e);
                 throw e;

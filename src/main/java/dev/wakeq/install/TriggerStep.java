@@ -30,7 +30,8 @@ final class TriggerStep {
         found.flatMap(t -> FunctionSql.calledVersion(t.body()))
                 .filter(v -> !v.equals(spec.functionVersion()))
                 .ifPresent(oldVersions::add);
-        String difference = found.isPresent() ? triggers.difference(found.get(), spec) : "absent";
+        String difference = found.isPresent() ? triggers.difference(found.get(), spec, ctx.serverKey())
+                : "absent";
         if (difference == null) {
             ctx.report(Kind.TRIGGER, name, Found.CURRENT, Action.NONE, "");
             return true;
@@ -43,18 +44,37 @@ final class TriggerStep {
         if (!queueReady || !functionReady) {
             // Never point a trigger at a function that is not there: every INSERT would fail (error 1305).
             ctx.report(Kind.TRIGGER, name, state, Action.SKIPPED, difference + "; waiting for "
-                    + (queueReady ? "the function" : "the queue table"));
+                    + (queueReady ? "the function" : "the queue table and " + LoadedSql.TABLE.name()));
             return false;
         }
         String table = ctx.qualified(spec.queueTable().name());
         if (found.isEmpty()) {
-            boolean created = ctx.attemptTo(new Need("TRIGGER", table), () -> triggers.create(ctx.sql, spec));
+            boolean created = ctx.attemptTo(new Need("TRIGGER", table),
+                    () -> triggers.create(ctx.sql, spec, ctx.serverKey()));
             ctx.report(Kind.TRIGGER, name, state, created ? Action.CREATED : Action.SKIPPED, "");
             return created;
         }
         boolean replaced = ctx.attemptTo(new Need("TRIGGER and LOCK TABLES", table),
-                () -> triggers.replace(ctx.sql, spec, found.get()));
+                () -> triggers.replace(ctx.sql, spec, ctx.serverKey(), found.get()));
         ctx.report(Kind.TRIGGER, name, state, replaced ? Action.REPLACED : Action.SKIPPED, difference);
         return replaced;
+    }
+
+    /**
+     * Swaps the trigger for an identical one (atomically, as {@link TriggerSql#replace} does), so every session parses
+     * its body again. Nothing to do when it is absent or outdated: {@link #run} creates or replaces it afterwards.
+     */
+    static boolean renew(RunContext ctx, TriggerSql triggers) {
+        TenantSpec spec = ctx.spec;
+        Optional<TriggerSql.Found> found = ctx.attempt(new Need("SELECT", "information_schema.TRIGGERS"),
+                () -> TriggerSql.find(ctx.sql, spec));
+        if (found == null) {
+            return false;
+        }
+        if (found.isEmpty() || triggers.difference(found.get(), spec, ctx.serverKey()) != null) {
+            return true;
+        }
+        return ctx.attemptTo(new Need("TRIGGER and LOCK TABLES", ctx.qualified(spec.queueTable().name())),
+                () -> triggers.replace(ctx.sql, spec, ctx.serverKey(), found.get()));
     }
 }

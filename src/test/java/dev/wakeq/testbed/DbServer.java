@@ -101,6 +101,11 @@ public final class DbServer {
         return target;
     }
 
+    /** The server process's id: unchanged across a test proves the server did not crash. */
+    public long pid() {
+        return server.pid();
+    }
+
     /** Stops the server cleanly and starts it again on the same port and data. */
     public void restart() throws IOException, SQLException {
         server.restart();

@@ -22,7 +22,7 @@ final class TenantStatusBuilder {
     private static final Set<Reason> CONNECTION = EnumSet.of(Reason.AuthenticationFailed, Reason.DatabaseUnreachable,
             Reason.SchemaMissing);
     private static final Set<Reason> FUNCTION = EnumSet.of(Reason.UdfLibraryMissing, Reason.UdfLibraryInvalid,
-            Reason.FunctionConflict);
+            Reason.FunctionConflict, Reason.FunctionNotLoaded);
     private static final Set<Reason> TRIGGER = EnumSet.of(Reason.QueueTableMissing, Reason.LockWaitTimeout);
     private static final Set<Reason> ANY_OBJECT = EnumSet.of(Reason.MissingPrivilege, Reason.BinlogTrustRequired,
             Reason.UnexpectedDatabaseError);
@@ -42,7 +42,9 @@ final class TenantStatusBuilder {
             return false;
         }
         conditions.set(DATABASE_REACHABLE, true, "Connected", "");
-        boolean function = object(conditions, report, ObjectReport.Kind.FUNCTION, FUNCTION_INSTALLED, FUNCTION);
+        // Listed is not enough: a function whose library did not open at start-up is not called (FunctionNotLoaded).
+        boolean function = object(conditions, report, ObjectReport.Kind.FUNCTION, FUNCTION_INSTALLED, FUNCTION)
+                && object(conditions, report, ObjectReport.Kind.FUNCTION_LOADED, FUNCTION_INSTALLED, FUNCTION);
         boolean trigger = object(conditions, report, ObjectReport.Kind.TRIGGER, TRIGGER_INSTALLED, TRIGGER);
         boolean event = object(conditions, report, ObjectReport.Kind.EVENT, EVENT_INSTALLED, Set.of());
         Optional<Problem> scheduler = report.problem(Reason.EventSchedulerDisabled);

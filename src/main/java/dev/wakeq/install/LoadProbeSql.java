@@ -1,0 +1,112 @@
+package dev.wakeq.install;
+
+import dev.wakeq.sql.SqlIdentifier;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Asks a server whether a listed function has code behind it, without ever calling one that might not (docs/design.md,
+ * "A function listed but not loaded"). The servers differ:
+ * <ul>
+ *   <li>MariaDB skips a function whose library did not open when it looks the name up, so a call answers error 1305
+ *       and runs nothing. Calling the function with no arguments is safe either way: wakeq's function sends nothing
+ *       for a wrong argument count and returns an error code.</li>
+ *   <li>MySQL 8 hands out the dead entry and the call jumps to a null pointer. What tells them apart is the error log:
+ *       the server writes {@code ER_FAILED_TO_OPEN_SHARED_LIBRARY} naming the library when the open fails at start-up,
+ *       and {@code performance_schema.error_log} (8.0.22 and later) holds this run's lines.</li>
+ * </ul>
+ */
+final class LoadProbeSql {
+
+    /** MariaDB only. */
+    static final String CALL_WITHOUT_ARGUMENTS = """
+            SELECT %s()""";
+
+    /** MariaDB only; the marks table of the connection's schema (the tenant's). */
+    static final String MARKED_AND_ANSWERS = """
+            SELECT (SELECT COUNT(*) FROM %s WHERE server_key = %s AND function_name = ?), %s()""";
+
+    /** MY-010901 is ER_FAILED_TO_OPEN_SHARED_LIBRARY ("Can't open shared library '%s' (errno: %d %s)"). */
+    static final String FAILED_AT_START = """
+            SELECT COUNT(*)
+              FROM performance_schema.error_log
+             WHERE ERROR_CODE = 'MY-010901' AND DATA LIKE ?""";
+
+    /**
+     * The schemas whose triggers or events call the function: the only places a mark for it can be. Like
+     * {@link FunctionSql#USAGE} this spans schemas on purpose (the function is server-global), and it runs only when a
+     * function was found not loaded, never in a steady-state check.
+     */
+    static final String CALLER_SCHEMAS = """
+            SELECT TRIGGER_SCHEMA FROM information_schema.TRIGGERS WHERE LOWER(ACTION_STATEMENT) REGEXP ?
+            UNION
+            SELECT EVENT_SCHEMA FROM information_schema.EVENTS WHERE LOWER(EVENT_DEFINITION) REGEXP ?""";
+
+    static final String LOCK = """
+            SELECT GET_LOCK(?, ?)""";
+
+    static final String UNLOCK = """
+            SELECT RELEASE_LOCK(?)""";
+
+    /**
+     * Errors 1305 and 1370: MariaDB found no loaded function of that name and looked for a stored function instead,
+     * which does not exist (1305) or which the account may not execute (1370, checked before existence).
+     */
+    private static final Set<Integer> NO_LOADED_FUNCTION = Set.of(1305, 1370);
+
+    private LoadProbeSql() {
+    }
+
+    /** MariaDB: true when the function answers, false when the server says it does not exist. */
+    static boolean answersOnMariaDb(SqlExecutor sql, SqlIdentifier function) throws SQLException {
+        try {
+            sql.query(CALL_WITHOUT_ARGUMENTS.formatted(function.quoted()), rs -> rs.getLong(1));
+            return true;
+        } catch (SQLException e) {
+            if (NO_LOADED_FUNCTION.contains(e.getErrorCode())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * MariaDB: true when the tenant is marked and the function answers, false when it is not marked, and error 1305
+     * when the function is not loaded (then the caller asks the two questions apart).
+     */
+    static boolean markedAndAnswersOnMariaDb(SqlExecutor sql, SqlIdentifier schema, String serverKey,
+                                             SqlIdentifier function) throws SQLException {
+        try {
+            return sql.query(MARKED_AND_ANSWERS.formatted(LoadedSql.TABLE.quoted(), serverKey,
+                    function.quoted()), rs -> rs.getInt(1), function.name()).get(0) > 0;
+        } catch (SQLException e) {
+            if (NO_LOADED_FUNCTION.contains(e.getErrorCode())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** MySQL 8: true when the server logged, since it started, that it could not open the library. */
+    static boolean failedAtStartOnMySql(SqlExecutor sql, String library) throws SQLException {
+        // The library name is [a-z0-9_.]; the underscores are escaped so LIKE matches them literally.
+        String pattern = "%'" + library.replace("_", "\\_") + "'%";
+        return sql.query(FAILED_AT_START, rs -> rs.getInt(1), pattern).get(0) > 0;
+    }
+
+    static List<String> callerSchemas(SqlExecutor sql, SqlIdentifier function) throws SQLException {
+        String pattern = function.name().toLowerCase() + "([^a-z0-9_$]|$)";
+        return new ArrayList<>(sql.query(CALLER_SCHEMAS, rs -> rs.getString(1), pattern, pattern));
+    }
+
+    /** A server-wide named lock, so two installers never drop and re-create one function at once. */
+    static boolean lock(SqlExecutor sql, String name, int seconds) throws SQLException {
+        return sql.query(LOCK, rs -> rs.getInt(1), name, seconds).get(0) == 1;
+    }
+
+    static void unlock(SqlExecutor sql, String name) throws SQLException {
+        sql.query(UNLOCK, rs -> rs.getObject(1), name);
+    }
+}

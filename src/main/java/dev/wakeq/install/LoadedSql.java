@@ -1,0 +1,92 @@
+package dev.wakeq.install;
+
+import dev.wakeq.sql.SqlIdentifier;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The "loaded" marks: a MEMORY table in each tenant schema whose rows say "this function was proven loaded on this
+ * server since it last started". The trigger and the event call the function only while their row is there.
+ *
+ * <p>Why: MySQL 8 keeps a function whose library could not be opened at start-up in its function table with no
+ * code behind it, and the first call jumps to a null pointer (signal 11; docs/design.md, "A function listed but not
+ * loaded"). A MEMORY table is emptied by every server start before any trigger or event can run, so after a restart
+ * nothing calls the function until the installer has checked it again. Rows are keyed by the server's identity
+ * ({@code @@server_uuid} on MySQL, {@code @@server_id} on MariaDB), so a mark that reaches a replica through the
+ * binary log does not arm the replica, which may lack the library.
+ */
+final class LoadedSql {
+
+    /** Name of the marks table in every tenant schema. Dropping it makes the queue's INSERTs fail: the trigger reads it. */
+    static final SqlIdentifier TABLE = SqlIdentifier.of("loaded marks table", "_wakeq_loaded");
+
+    static final String CREATE_TABLE = """
+            CREATE TABLE IF NOT EXISTS %s.%s (
+              server_key VARCHAR(64) NOT NULL,
+              function_name VARCHAR(64) NOT NULL,
+              PRIMARY KEY (server_key, function_name)
+            ) ENGINE=MEMORY COMMENT='wakeq: functions proven loaded since this server started; the queue trigger reads it, do not drop'""";
+
+    static final String FIND_TABLE = """
+            SELECT ENGINE
+              FROM information_schema.TABLES
+             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?""";
+
+    /** The guard the trigger and the event put around their call; the function name is a validated identifier. */
+    static final String GUARD = """
+            EXISTS (SELECT 1 FROM %s WHERE server_key = %s AND function_name = '%s')""";
+
+    static final String IS_MARKED = """
+            SELECT COUNT(*) FROM %s.%s WHERE server_key = %s AND function_name = ?""";
+
+    static final String MARK = """
+            INSERT IGNORE INTO %s.%s (server_key, function_name) VALUES (%s, ?)""";
+
+    static final String UNMARK = """
+            DELETE FROM %s.%s WHERE server_key = %s AND function_name = ?""";
+
+    static final String DROP_TABLE = """
+            DROP TABLE IF EXISTS %s.%s""";
+
+    private LoadedSql() {
+    }
+
+    /** The server's identity as the trigger reads it: a MySQL data directory's UUID, or MariaDB's server_id. */
+    static String serverKey(ServerSql.Settings settings) {
+        return settings.mariaDb() ? "@@server_id" : "@@server_uuid";
+    }
+
+    static String guard(String serverKey, SqlIdentifier function) {
+        return GUARD.formatted(TABLE.quoted(), serverKey, function.name());
+    }
+
+    /** The table's engine, or null when it does not exist. */
+    static String findTable(SqlExecutor sql, SqlIdentifier schema) throws SQLException {
+        List<String> rows = sql.query(FIND_TABLE, rs -> rs.getString(1), schema.name(), TABLE.name());
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    static void createTable(SqlExecutor sql, SqlIdentifier schema) throws SQLException {
+        sql.execute(CREATE_TABLE.formatted(schema.quoted(), TABLE.quoted()));
+    }
+
+    static boolean isMarked(SqlExecutor sql, SqlIdentifier schema, String serverKey, SqlIdentifier function)
+            throws SQLException {
+        return sql.query(IS_MARKED.formatted(schema.quoted(), TABLE.quoted(), serverKey), rs -> rs.getInt(1),
+                function.name()).get(0) > 0;
+    }
+
+    static void mark(SqlExecutor sql, SqlIdentifier schema, String serverKey, SqlIdentifier function)
+            throws SQLException {
+        sql.update(MARK.formatted(schema.quoted(), TABLE.quoted(), serverKey), function.name());
+    }
+
+    static void unmark(SqlExecutor sql, SqlIdentifier schema, String serverKey, SqlIdentifier function)
+            throws SQLException {
+        sql.update(UNMARK.formatted(schema.quoted(), TABLE.quoted(), serverKey), function.name());
+    }
+
+    static void dropTable(SqlExecutor sql, SqlIdentifier schema) throws SQLException {
+        sql.execute(DROP_TABLE.formatted(schema.quoted(), TABLE.quoted()));
+    }
+}

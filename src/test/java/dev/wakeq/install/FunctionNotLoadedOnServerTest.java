@@ -1,0 +1,152 @@
+package dev.wakeq.install;
+
+import static dev.wakeq.install.ObjectReport.Kind.FUNCTION_LOADED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestSchema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 18: a server restarted while a function's library is missing lists the function but has no code behind it
+ * (MySQL 8.0 dies of signal 11 at the first call, MariaDB fails the caller with 1305; LibraryPruneOnServerTest shows
+ * both). With the loaded marks the restart disarms every trigger and event before they can run, so inserts and the
+ * sweep event go on with the server up (same process id), the installer reports FunctionNotLoaded, and once the
+ * library is back the installer loads the function again and wake-ups resume. Each test uses a function version of
+ * its own and restarts the shared server with that library removed.
+ */
+class FunctionNotLoadedOnServerTest {
+
+    private static final AtomicInteger VERSIONS = new AtomicInteger();
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void aMissingLibraryAtRestartIsNeverCalledAndComesBackWhenPutBack(DbServer db) throws Exception {
+        String version = "nl" + VERSIONS.incrementAndGet();
+        Fixtures.library(db, "prune_kept");
+        TestSchema schema = db.newSchema("notloaded");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
+                    .tenantKey("nl-" + version).sweepMinutes(1).build();
+            TenantInstaller installer = Fixtures.installer();
+            assertThat(installer.install(spec).inSync()).isTrue();
+            insert(schema, 1);
+            assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I nl-" + version + "\n");
+            String event = "`" + schema.name() + "`.`" + ObjectNames.event(spec.queueTable()).name() + "`";
+            // The sweep fires every second from here on, so it runs right after the restart, before any check. As the
+            // operator account: an event root altered gets root as definer, which the operator may not alter back.
+            try (Connection c = schema.operator(); Statement s = c.createStatement()) {
+                s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
+            }
+
+            Fixtures.pruneLibrary(db, version);
+            db.restart();
+            long pid = db.pid();
+            Instant restarted = Instant.now();
+
+            insert(schema, 20);
+            awaitEventRunAfter(db, schema, spec, restarted);
+            assertThat(db.pid()).as("no crash").isEqualTo(pid);
+            assertThat(rows(schema)).isEqualTo(21);
+
+            InstallReport notLoaded = installer.install(spec);
+            assertThat(notLoaded.problem(Reason.FunctionNotLoaded)).as(notLoaded.toString()).isPresent();
+            assertThat(notLoaded.problem(Reason.FunctionNotLoaded).orElseThrow().message())
+                    .contains("libwakeq_notify_" + version + ".so").contains("Put the file there");
+            assertThat(notLoaded.object(FUNCTION_LOADED).orElseThrow().desiredAfterRun()).isFalse();
+            insert(schema, 5);
+            assertThat(db.pid()).as("no crash after the check").isEqualTo(pid);
+            assertThat(rows(schema)).isEqualTo(26);
+            assertThat(drainUdp(receiver)).as("no wake-up while the function is not loaded").isZero();
+
+            Fixtures.library(db, version);
+            // Put back: one run re-creates (or, after a failed repair dropped it, creates) the function and marks it.
+            InstallReport back = installer.install(spec);
+            assertThat(back.problems()).as(back.toString()).isEmpty();
+            assertThat(back.object(FUNCTION_LOADED).orElseThrow().desiredAfterRun()).isTrue();
+            insert(schema, 1);
+            assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I nl-" + version + "\n");
+            assertThat(db.pid()).as("no crash at all").isEqualTo(pid);
+        }
+    }
+
+    /**
+     * The library is back before the installer first looks: the function is still the dead entry from start-up (on
+     * MySQL), so the installer drops and creates it again in one run, which loads it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void aFunctionNotLoadedAtStartIsReloadedInOneRunOnceItsLibraryIsBack(DbServer db) throws Exception {
+        String version = "nl" + VERSIONS.incrementAndGet();
+        Fixtures.library(db, "prune_kept");
+        TestSchema schema = db.newSchema("reload");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
+                    .tenantKey("rl-" + version).build();
+            TenantInstaller installer = Fixtures.installer();
+            assertThat(installer.install(spec).inSync()).isTrue();
+
+            Fixtures.pruneLibrary(db, version);
+            db.restart();
+            long pid = db.pid();
+            insert(schema, 3);
+            Fixtures.library(db, version);
+
+            InstallReport report = installer.install(spec);
+            assertThat(report.problems()).as(report.toString()).isEmpty();
+            ObjectReport loaded = report.object(FUNCTION_LOADED).orElseThrow();
+            assertThat(loaded.detail()).as(loaded.toString()).contains(db.isMariaDb() ? "" : "created again");
+            insert(schema, 1);
+            assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I rl-" + version + "\n");
+            assertThat(db.pid()).isEqualTo(pid);
+            assertThat(installer.install(spec).object(FUNCTION_LOADED).orElseThrow().action())
+                    .isEqualTo(ObjectReport.Action.NONE);
+        }
+    }
+
+    private static void insert(TestSchema schema, int rows) throws SQLException {
+        try (Connection c = schema.worker(); Statement s = c.createStatement()) {
+            for (int i = 0; i < rows; i++) {
+                s.executeUpdate("INSERT INTO _queue (payload) VALUES ('job')");
+            }
+        }
+    }
+
+    private static long rows(TestSchema schema) throws SQLException {
+        return Fixtures.count(schema.server(), "SELECT COUNT(*) FROM `" + schema.name() + "`._queue");
+    }
+
+    /** Waits until the server's event scheduler ran the tenant's sweep event after {@code since}. */
+    private static void awaitEventRunAfter(DbServer db, TestSchema schema, TenantSpec spec, Instant since)
+            throws Exception {
+        String sql = "SELECT COUNT(*) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = '" + schema.name()
+                + "' AND EVENT_NAME = '" + ObjectNames.event(spec.queueTable()).name()
+                + "' AND LAST_EXECUTED >= NOW() - INTERVAL " + (Duration.between(since, Instant.now()).toSeconds()
+                + 1) + " SECOND";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> Fixtures.count(db, sql) == 1);
+    }
+
+    private static String nextUdp(WakeReceiver receiver) throws InterruptedException {
+        String received = receiver.next(10);
+        while (received != null && received.startsWith("tcp")) {
+            received = receiver.next(10);
+        }
+        return received;
+    }
+
+    private static int drainUdp(WakeReceiver receiver) throws InterruptedException {
+        int udp = 0;
+        for (String r = receiver.next(1); r != null; r = receiver.next(1)) {
+            udp += r.startsWith("udp") ? 1 : 0;
+        }
+        return udp;
+    }
+}
