@@ -18,7 +18,11 @@ final class EventSql {
 
     // Guarded like the trigger (TriggerSql.BODY): no call until the function is proven loaded since the server started.
     static final String BODY = """
-            BEGIN IF %s THEN DO %s('%s', %d, '%s', 1); END IF; END""";
+            BEGIN IF %s THEN DO %s; END IF; END""";
+
+    /** The function's call in TCP mode (mode 1): one sweep wake-up for the tenant. */
+    static final String CALL = """
+            %s('%s', %d, '%s', 1)""";
 
     static final String CREATE = """
             CREATE EVENT %s.%s
@@ -45,8 +49,17 @@ final class EventSql {
 
     static String body(TenantSpec spec, String serverKey) {
         SqlIdentifier fn = ObjectNames.function(spec.functionVersion());
-        return BODY.formatted(LoadedSql.guard(serverKey, fn), fn.name(), spec.wakeHost(), spec.wakePort(),
+        return BODY.formatted(LoadedSql.guard(serverKey, fn), call(spec));
+    }
+
+    static String call(TenantSpec spec) {
+        return CALL.formatted(ObjectNames.function(spec.functionVersion()).name(), spec.wakeHost(), spec.wakePort(),
                 spec.tenantKey());
+    }
+
+    /** One sweep now, from the server, as the event would send it. Only for a function proven loaded. */
+    static void sweepNow(SqlExecutor sql, TenantSpec spec) throws SQLException {
+        sql.execute("DO " + call(spec));
     }
 
     /** Null when the event is as desired, else what differs. */

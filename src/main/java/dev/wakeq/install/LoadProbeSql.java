@@ -44,6 +44,17 @@ final class LoadProbeSql {
             UNION
             SELECT EVENT_SCHEMA FROM information_schema.EVENTS WHERE LOWER(EVENT_DEFINITION) REGEXP ?""";
 
+    /**
+     * Whether a library file is in the plugin dir, asked without changing anything: the server opens the file before
+     * it looks for the function's symbol, so a name the library does not export fails with 1127 when the file is
+     * there and with 1126 when it is not, and nothing reaches mysql.func or the binary log either way.
+     */
+    static final String OPEN_LIBRARY = """
+            CREATE FUNCTION wakeq_library_probe RETURNS INTEGER SONAME '%s'""";
+
+    private static final int ER_CANT_OPEN_LIBRARY = 1126;
+    private static final int ER_CANT_FIND_DL_ENTRY = 1127;
+
     static final String LOCK = """
             SELECT GET_LOCK(?, ?)""";
 
@@ -94,6 +105,24 @@ final class LoadProbeSql {
         // The library name is [a-z0-9_.]; the underscores are escaped so LIKE matches them literally.
         String pattern = "%'" + library.replace("_", "\\_") + "'%";
         return sql.query(FAILED_AT_START, rs -> rs.getInt(1), pattern).get(0) > 0;
+    }
+
+    /** True when the server can open the library now. The name is ObjectNames.library's: [a-z0-9_.] only. */
+    static boolean libraryOpens(SqlExecutor sql, String library) throws SQLException {
+        try {
+            sql.execute(OPEN_LIBRARY.formatted(library));
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_CANT_FIND_DL_ENTRY) {
+                return true;
+            }
+            if (e.getErrorCode() == ER_CANT_OPEN_LIBRARY) {
+                return false;
+            }
+            throw e;
+        }
+        // A library that exports the probe's name is not wakeq's; take the function away again.
+        sql.execute("DROP FUNCTION IF EXISTS wakeq_library_probe");
+        return true;
     }
 
     static List<String> callerSchemas(SqlExecutor sql, SqlIdentifier function) throws SQLException {

@@ -21,6 +21,8 @@ final class LoadedStep {
 
     private enum Loaded { YES, NO, UNKNOWN }
 
+    private enum Repair { DONE, LIBRARY_MISSING, NOT_NOW }
+
     /** Makes the trigger's next run parse its body afresh; true when done (or nothing to do). */
     @FunctionalInterface
     interface Reparse {
@@ -69,13 +71,14 @@ final class LoadedStep {
             // Only MariaDB gets here: its probe, not the mark, is the truth, and a mark can come from a restored dump.
             ctx.attemptTo(new Need("DELETE", table), () -> LoadedSql.unmark(ctx.sql, schema, key, fn));
         }
-        if (ctx.write && repair(ctx, settings, fn)) {
+        Repair repair = ctx.write ? repair(ctx, settings, fn) : Repair.NOT_NOW;
+        if (repair == Repair.DONE) {
             return mark(ctx, fn, key, Found.OUTDATED, "dropped and created again: it was listed but not loaded",
                     reparse);
         }
         ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.OUTDATED, Action.SKIPPED,
                 loaded == Loaded.NO ? "listed but not loaded" : "cannot tell whether it is loaded");
-        ctx.problem(Reason.FunctionNotLoaded, notLoadedMessage(ctx, settings, loaded));
+        ctx.problem(Reason.FunctionNotLoaded, notLoadedMessage(ctx, settings, loaded, repair));
         return false;
     }
 
@@ -128,32 +131,38 @@ final class LoadedStep {
     }
 
     /**
-     * Drops and creates the function again, under a server-wide lock, once nothing can be calling it: no schema holds
-     * a mark for it (a mark is the only thing that lets a trigger call it). Creating loads the library afresh, or
-     * fails with 1126 while the file is still missing; then the function is gone from mysql.func and the next run
-     * creates it as soon as the file is back.
+     * Once the library file is back, drops and creates the function again, under a server-wide lock, when nothing can
+     * be calling it: no schema holds a mark for it (a mark is the only thing that lets a trigger call it). Creating
+     * loads the library afresh. While the file is missing the dead entry stays listed, uncalled.
      */
-    private static boolean repair(RunContext ctx, ServerSql.Settings settings, SqlIdentifier fn) {
+    private static Repair repair(RunContext ctx, ServerSql.Settings settings, SqlIdentifier fn) {
+        String library = ObjectNames.library(ctx.spec.functionVersion());
+        Boolean opens = ctx.attempt(new Need("INSERT", "`mysql`.`func` (to test that " + library + " opens)"),
+                () -> LoadProbeSql.libraryOpens(ctx.sql, library));
+        if (!Boolean.TRUE.equals(opens)) {
+            return opens == null ? Repair.NOT_NOW : Repair.LIBRARY_MISSING;
+        }
         String lock = "wakeq_load_" + fn.name();
         Boolean locked = ctx.attempt(new Need("EXECUTE", "GET_LOCK"),
                 () -> LoadProbeSql.lock(ctx.sql, lock, REPAIR_LOCK_SECONDS));
         if (!Boolean.TRUE.equals(locked)) {
-            return false;
+            return Repair.NOT_NOW;
         }
         try {
             Boolean elsewhere = markedElsewhere(ctx, fn, LoadedSql.serverKey(settings));
             if (Boolean.TRUE.equals(elsewhere)) {
-                return true;
+                return Repair.DONE;
             }
             if (elsewhere == null) {
                 // Some caller's mark could not be read: dropping might break its inserts.
-                return false;
+                return Repair.NOT_NOW;
             }
             String version = ctx.spec.functionVersion();
-            return ctx.attemptTo(new Need("DELETE", "`mysql`.`func` (DROP FUNCTION " + fn.name() + ")"),
+            boolean done = ctx.attemptTo(new Need("DELETE", "`mysql`.`func` (DROP FUNCTION " + fn.name() + ")"),
                     () -> FunctionSql.drop(ctx.sql, fn))
                     && ctx.attemptTo(new Need("INSERT", "`mysql`.`func` (CREATE FUNCTION " + fn.name() + ")"),
                     () -> FunctionSql.create(ctx.sql, version));
+            return done ? Repair.DONE : Repair.NOT_NOW;
         } finally {
             ctx.attemptTo(new Need("EXECUTE", "RELEASE_LOCK"), () -> LoadProbeSql.unlock(ctx.sql, lock));
         }
@@ -177,10 +186,15 @@ final class LoadedStep {
         boolean done = ctx.attemptTo(new Need("INSERT", ctx.qualified(LoadedSql.TABLE.name())),
                 () -> LoadedSql.mark(ctx.sql, ctx.spec.schema(), key, fn));
         ctx.report(Kind.FUNCTION_LOADED, fn.name(), before, done ? Action.CREATED : Action.SKIPPED, detail);
+        if (done) {
+            // Rows inserted while the tenant was unmarked got no wake-up: one sweep lets the workers find them now.
+            ctx.attemptTo(new Need("EXECUTE", "function " + fn.name()), () -> EventSql.sweepNow(ctx.sql, ctx.spec));
+        }
         return done;
     }
 
-    private static String notLoadedMessage(RunContext ctx, ServerSql.Settings settings, Loaded loaded) {
+    private static String notLoadedMessage(RunContext ctx, ServerSql.Settings settings, Loaded loaded,
+                                           Repair repair) {
         String version = ctx.spec.functionVersion();
         String where = ctx.spec.dbHost() + ":" + ctx.spec.dbPort();
         String library = ObjectNames.library(version);
@@ -190,10 +204,15 @@ final class LoadedStep {
                     + "later) and SELECT on every schema whose trigger calls it")
                     + "; until then its trigger and event do not call it and workers sweep the tenant";
         }
-        return "function " + ObjectNames.function(version).name() + " is listed on " + where + " but not loaded: "
-                + library + " was missing from " + settings.pluginDir() + " when the server started. Put the file "
-                + "there (the wakeq-udf init container or wakeq-install, on every server of a replication topology); "
-                + "wakeq then re-creates the function by itself. Until then inserts go on without wake-ups and workers "
-                + "sweep the tenant";
+        String head = "function " + ObjectNames.function(version).name() + " is listed on " + where + " but not "
+                + "loaded: " + library + " was missing from " + settings.pluginDir() + " when the server started";
+        String tail = ". Until then inserts go on without wake-ups and the operator sweeps the tenant at every retry";
+        if (repair == Repair.LIBRARY_MISSING) {
+            return head + " and is still missing. Put the file there (the wakeq-udf init container or wakeq-install, "
+                    + "on every server of a replication topology); wakeq then re-creates the function by itself" + tail;
+        }
+        return head + ". The file is back, but the function could not be re-created yet (see the other problems; "
+                + "another installer may hold the lock " + "wakeq_load_" + ObjectNames.function(version).name()
+                + ", or a schema whose trigger calls it could not be read)" + tail;
     }
 }

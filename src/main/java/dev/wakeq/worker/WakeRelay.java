@@ -1,11 +1,8 @@
 package dev.wakeq.worker;
 
-import dev.wakeq.wire.WakeCodec;
+import dev.wakeq.wire.TcpWake;
 import dev.wakeq.wire.WakeMessage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,11 +71,8 @@ final class WakeRelay implements AutoCloseable {
     }
 
     private boolean send(WakeMessage message) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            OutputStream out = socket.getOutputStream();
-            out.write(WakeCodec.encode(message));
-            out.flush();
+        try {
+            TcpWake.send(host, port, message, connectTimeoutMillis);
             return true;
         } catch (IOException | IllegalArgumentException e) {
             // No worker behind the Service yet (refused or timed out): the wake-up waits for the next try.

@@ -66,7 +66,7 @@ public final class Fixtures {
      * {@code wakeq-install --prune-except}, keeping every other version there (other test classes use them).
      * Returns the installer's output.
      */
-    static synchronized String pruneLibrary(DbServer db, String version) throws IOException {
+    public static synchronized String pruneLibrary(DbServer db, String version) throws IOException {
         Path installer = TestDatabases.udfLibrary(version).resolveSibling("wakeq-install");
         if (!BUILT.contains("wakeq-install") || !Files.isExecutable(installer)) {
             make("build/wakeq-install");

@@ -124,6 +124,9 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
+        if (StandInSweep.needed(report)) {
+            StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
+        }
         if (report.object(dev.wakeq.install.ObjectReport.Kind.FUNCTION).map(o -> o.desiredAfterRun()).orElse(false)) {
             status.setInstalledFunctionVersion(spec.functionVersion());
         } else if (tenant.getStatus() != null) {
