@@ -84,6 +84,11 @@ public final class LocalMysqld implements AutoCloseable {
                 + "?useSSL=false&allowPublicKeyRetrieval=true&connectTimeout=5000&socketTimeout=60000";
     }
 
+    /** False once the server process has ended (stopped, or crashed). */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** The server process's id; a crash and restart changes it. */
     public long pid() {
         return process.pid();

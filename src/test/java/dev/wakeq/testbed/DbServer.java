@@ -101,6 +101,15 @@ public final class DbServer {
         return target;
     }
 
+    public boolean alive() {
+        return server.isAlive();
+    }
+
+    /** The server's error log. */
+    public Path logFile() {
+        return server.logFile();
+    }
+
     /** The server process's id: unchanged across a test proves the server did not crash. */
     public long pid() {
         return server.pid();
