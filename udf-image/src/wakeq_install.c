@@ -1,7 +1,7 @@
 /*
  * wakeq-install SRC_SO PLUGIN_DIR
  * wakeq-install --all SRC_DIR PLUGIN_DIR
- * wakeq-install --prune-except VERSION[,VERSION...] PLUGIN_DIR
+ * wakeq-install --prune-except VERSION[,VERSION...] --listed "LIBRARY..." PLUGIN_DIR
  *
  * Puts libwakeq_notify_<version>.so into a server's plugin directory without
  * ever writing into a file the server may have mapped: overwriting a loaded
@@ -11,7 +11,12 @@
  * keeps its old mapping of the old inode until it loads the library again.
  *
  * --prune-except deletes the libraries of every other version, after a release
- * has moved every trigger and event off them and dropped their functions.
+ * has moved every trigger and event off them and dropped their functions. It
+ * cannot ask the server which libraries its functions still load, so the caller
+ * must say: --listed takes the server's `SELECT dl FROM mysql.func` (names
+ * separated by spaces, commas or newlines; "" when none), and a library in it is
+ * never deleted: a function whose file is gone at the next server start crashes
+ * MySQL 8 at its first call (docs/design.md, "A function listed but not loaded").
  *
  * Built static so the image's last stage can be `scratch`.
  */
@@ -29,6 +34,7 @@
 /* Exit codes, after sysexits.h; README.md documents them. */
 #define EXIT_OK 0
 #define EXIT_USAGE 64    /* wrong command line, or a file name that is not libwakeq_notify_<v>.so */
+#define EXIT_DATAERR 65  /* --prune-except would delete a library the server still lists in mysql.func */
 #define EXIT_NOINPUT 66  /* source missing, unreadable, not a regular file, or --all found nothing */
 #define EXIT_CANTCREAT 73 /* plugin dir missing, not a directory, or not writable */
 #define EXIT_IOERR 74    /* reading, writing, fsync or rename failed */
@@ -300,7 +306,21 @@ static int kept(const char *version, char keep[KEEP_MAX][VERSION_MAX + 1], int c
  * that once no trigger or event calls it); tests/test-install.sh and LibraryPruneOnServerTest (Java, both
  * servers) check all of this.
  */
-static int prune_except(const char *list, const char *dir)
+/* True when NAME is one of the words of LISTED (separated by spaces, tabs, commas or newlines). */
+static int listed_by_server(const char *name, const char *listed)
+{
+    size_t len = strlen(name);
+    for (const char *p = listed; *p;) {
+        size_t word = strcspn(p, " \t\r\n,");
+        if (word == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += word;
+        p += strspn(p, " \t\r\n,");
+    }
+    return 0;
+}
+
+static int prune_except(const char *list, const char *listed, const char *dir)
 {
     char keep[KEEP_MAX][VERSION_MAX + 1];
     int keeps;
@@ -324,11 +344,18 @@ static int prune_except(const char *list, const char *dir)
         if (!present)
             rc = fail(EXIT_NOINPUT, "refusing to prune: " PREFIX "%s" SUFFIX " (to keep) is not in %s", keep[k], dir);
     }
+    for (int i = 0; i < n && rc == EXIT_OK; i++) {
+        version_of(found[i]->d_name, version);
+        if (!kept(version, keep, keeps) && listed_by_server(found[i]->d_name, listed))
+            rc = fail(EXIT_DATAERR, "refusing to prune: the server still lists a function loading %s in mysql.func; "
+                      "prune only after wakeq_notify_%s was dropped (a release drops it once nothing calls it)",
+                      found[i]->d_name, version);
+    }
     int removed = 0;
     for (int i = 0; i < n; i++) {
         char path[4096];
         version_of(found[i]->d_name, version);
-        if (rc == EXIT_NOINPUT) {
+        if (rc == EXIT_NOINPUT || rc == EXIT_DATAERR) {
             /* refused: delete nothing */
         } else if (kept(version, keep, keeps)) {
             printf("%s: kept %s/%s\n", prog, dir, found[i]->d_name);
@@ -356,12 +383,13 @@ static int usage(void)
     fprintf(stderr,
             "usage: %s SRC_SO PLUGIN_DIR\n"
             "       %s --all SRC_DIR PLUGIN_DIR\n"
-            "       %s --prune-except VERSION[,VERSION...] PLUGIN_DIR\n"
+            "       %s --prune-except VERSION[,VERSION...] --listed \"LIBRARY...\" PLUGIN_DIR\n"
             "Installs " PREFIX "<version>" SUFFIX " into PLUGIN_DIR by temp file + rename,\n"
             "never writing into a file a running server may have loaded; --prune-except\n"
-            "deletes the " PREFIX "<version>" SUFFIX " files of all other versions (only after\n"
-            "their functions were dropped).\n"
-            "Exit codes: 0 ok (installed, unchanged or pruned), 64 usage/bad name, 66 no input\n"
+            "deletes the " PREFIX "<version>" SUFFIX " files of all other versions, never one in\n"
+            "--listed (the server's: mysql -NBe 'SELECT dl FROM mysql.func'; \"\" for none).\n"
+            "Exit codes: 0 ok (installed, unchanged or pruned), 64 usage/bad name, 65 a library to\n"
+            "prune is still listed by the server, 66 no input\n"
             "(or a version to keep is missing), 73 plugin dir unusable, 74 I/O error.\n",
             prog, prog, prog);
     return EXIT_USAGE;
@@ -371,8 +399,10 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--all") == 0)
         return install_all(argv[2], argv[3]);
-    if (argc == 4 && strcmp(argv[1], "--prune-except") == 0)
-        return prune_except(argv[2], argv[3]);
+    if (argc == 6 && strcmp(argv[1], "--prune-except") == 0 && strcmp(argv[3], "--listed") == 0)
+        return prune_except(argv[2], argv[4], argv[5]);
+    if (argc >= 2 && strcmp(argv[1], "--prune-except") == 0 && (argc < 4 || strcmp(argv[3], "--listed") != 0))
+        fprintf(stderr, "%s: --prune-except needs --listed: the libraries the server's functions still load\n", prog);
     if (argc == 3 && argv[1][0] != '-')
         return install_one(argv[1], argv[2]);
     return usage();

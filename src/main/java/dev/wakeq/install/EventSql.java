@@ -7,7 +7,10 @@ import java.util.Optional;
 
 /**
  * The safety-net event: every N minutes it calls the function in TCP mode (mode 1), so a lost datagram delays a
- * job by at most N minutes. A change is applied with one {@code ALTER EVENT}, which is atomic.
+ * job by at most N minutes. Like the trigger it calls only while the tenant's loaded mark is there; after a restart
+ * emptied the marks it first checks the function itself and sets the mark again (LoadedSql), so wake-ups come back
+ * within one sweep interval even without the operator. A change is applied with one {@code ALTER EVENT}, which is
+ * atomic.
  */
 final class EventSql {
 
@@ -16,9 +19,10 @@ final class EventSql {
               FROM information_schema.EVENTS
              WHERE EVENT_SCHEMA = ? AND EVENT_NAME = ?""";
 
-    // Guarded like the trigger (TriggerSql.BODY): no call until the function is proven loaded since the server started.
+    // The handler: no error of wakeq's ends the event with an error logged every sweep; `dead` is MariaDB's check.
     static final String BODY = """
-            BEGIN IF %s THEN DO %s; END IF; END""";
+            BEGIN DECLARE dead INT DEFAULT 0; DECLARE CONTINUE HANDLER FOR SQLEXCEPTION SET dead = 1; \
+            %s IF %s THEN DO %s; END IF; END""";
 
     /** The function's call in TCP mode (mode 1): one sweep wake-up for the tenant. */
     static final String CALL = """
@@ -47,9 +51,10 @@ final class EventSql {
     private EventSql() {
     }
 
-    static String body(TenantSpec spec, String serverKey) {
+    static String body(TenantSpec spec, ServerSql.Settings settings) {
         SqlIdentifier fn = ObjectNames.function(spec.functionVersion());
-        return BODY.formatted(LoadedSql.guard(serverKey, fn), call(spec));
+        return BODY.formatted(LoadedSql.remark(settings, fn, ObjectNames.library(spec.functionVersion())),
+                LoadedSql.guard(LoadedSql.serverKey(settings), fn), call(spec));
     }
 
     static String call(TenantSpec spec) {
@@ -63,7 +68,7 @@ final class EventSql {
     }
 
     /** Null when the event is as desired, else what differs. */
-    static String difference(Found found, TenantSpec spec, String serverKey) {
+    static String difference(Found found, TenantSpec spec, ServerSql.Settings settings) {
         if (!"MINUTE".equalsIgnoreCase(found.intervalField())
                 || !String.valueOf(spec.sweepMinutes()).equals(found.intervalValue())) {
             return "every " + found.intervalValue() + " " + found.intervalField();
@@ -71,7 +76,7 @@ final class EventSql {
         if (!"ENABLED".equalsIgnoreCase(found.status())) {
             return found.status();
         }
-        return found.body().strip().equals(body(spec, serverKey)) ? null : "body differs: " + found.body().strip();
+        return found.body().strip().equals(body(spec, settings)) ? null : "body differs: " + found.body().strip();
     }
 
     static Optional<Found> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
@@ -80,14 +85,14 @@ final class EventSql {
         return rows.stream().findFirst();
     }
 
-    static void create(SqlExecutor sql, TenantSpec spec, String serverKey) throws SQLException {
+    static void create(SqlExecutor sql, TenantSpec spec, ServerSql.Settings settings) throws SQLException {
         sql.execute(CREATE.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted(),
-                spec.sweepMinutes(), body(spec, serverKey)));
+                spec.sweepMinutes(), body(spec, settings)));
     }
 
-    static void alter(SqlExecutor sql, TenantSpec spec, String serverKey) throws SQLException {
+    static void alter(SqlExecutor sql, TenantSpec spec, ServerSql.Settings settings) throws SQLException {
         sql.execute(ALTER.formatted(spec.schema().quoted(), ObjectNames.event(spec.queueTable()).quoted(),
-                spec.sweepMinutes(), body(spec, serverKey)));
+                spec.sweepMinutes(), body(spec, settings)));
     }
 
     static void drop(SqlExecutor sql, TenantSpec spec) throws SQLException {

@@ -27,7 +27,7 @@ final class EventStep {
         found.flatMap(e -> FunctionSql.calledVersion(e.body()))
                 .filter(v -> !v.equals(spec.functionVersion()))
                 .ifPresent(oldVersions::add);
-        String difference = found.isPresent() ? EventSql.difference(found.get(), spec, ctx.serverKey())
+        String difference = found.isPresent() ? EventSql.difference(found.get(), spec, ctx.settings())
                 : "absent";
         if (difference == null) {
             ctx.report(Kind.EVENT, name, Found.CURRENT, Action.NONE, "");
@@ -40,8 +40,8 @@ final class EventStep {
         }
         Need need = new Need("EVENT", "schema " + spec.schema().quoted());
         boolean done = found.isEmpty()
-                ? ctx.attemptTo(need, () -> EventSql.create(ctx.sql, spec, ctx.serverKey()))
-                : ctx.attemptTo(need, () -> EventSql.alter(ctx.sql, spec, ctx.serverKey()));
+                ? ctx.attemptTo(need, () -> EventSql.create(ctx.sql, spec, ctx.settings()))
+                : ctx.attemptTo(need, () -> EventSql.alter(ctx.sql, spec, ctx.settings()));
         Action action = found.isEmpty() ? Action.CREATED : Action.ALTERED;
         ctx.report(Kind.EVENT, name, state, done ? action : Action.SKIPPED, found.isEmpty() ? "" : difference);
         return done;

@@ -28,11 +28,9 @@ final class LoadProbeSql {
     static final String MARKED_AND_ANSWERS = """
             SELECT (SELECT COUNT(*) FROM %s WHERE server_key = %s AND function_name = ?), %s()""";
 
-    /** MY-010901 is ER_FAILED_TO_OPEN_SHARED_LIBRARY ("Can't open shared library '%s' (errno: %d %s)"). */
-    static final String FAILED_AT_START = """
-            SELECT COUNT(*)
-              FROM performance_schema.error_log
-             WHERE ERROR_CODE = 'MY-010901' AND DATA LIKE ?""";
+    /** MySQL 8 only: LoadedSql.LOADED_AT_START_MYSQL as a query. */
+    static final String LOADED_AT_START = """
+            SELECT %s""";
 
     /**
      * The schemas whose triggers or events call the function: the only places a mark for it can be. Like
@@ -100,11 +98,14 @@ final class LoadProbeSql {
         }
     }
 
-    /** MySQL 8: true when the server logged, since it started, that it could not open the library. */
-    static boolean failedAtStartOnMySql(SqlExecutor sql, String library) throws SQLException {
-        // The library name is [a-z0-9_.]; the underscores are escaped so LIKE matches them literally.
-        String pattern = "%'" + library.replace("_", "\\_") + "'%";
-        return sql.query(FAILED_AT_START, rs -> rs.getInt(1), pattern).get(0) > 0;
+    /**
+     * MySQL 8: TRUE when the error log proves the library opened at start-up, FALSE when it says it did not or no
+     * longer reaches back to the start, null when it cannot be read (no privilege, or MySQL before 8.0.22).
+     */
+    static Boolean loadedAtStartOnMySql(SqlExecutor sql, String library) throws SQLException {
+        Object answer = sql.query(LOADED_AT_START.formatted(LoadedSql.loadedAtStartOnMySql(library)),
+                rs -> rs.getObject(1)).get(0);
+        return answer == null ? null : ((Number) answer).intValue() == 1;
     }
 
     /** True when the server can open the library now. The name is ObjectNames.library's: [a-z0-9_.] only. */

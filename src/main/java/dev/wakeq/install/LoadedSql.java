@@ -45,6 +45,35 @@ final class LoadedSql {
     static final String UNMARK = """
             DELETE FROM %s.%s WHERE server_key = %s AND function_name = ?""";
 
+    /**
+     * MySQL 8: true when this run's error log (performance_schema.error_log, 8.0.22 and later) still holds the
+     * server's first line, so nothing of the start-up was discarded from its bounded buffer, and has no
+     * ER_FAILED_TO_OPEN_SHARED_LIBRARY (MY-010901) naming the library: then every function loading it opened at
+     * start-up. False when the log says the open failed or no longer reaches back to the start; NULL when it cannot
+     * be read. The installer asks it, and the sweep event asks it to re-mark a function after a restart on its own.
+     * The library name is matched as a substring and {@code _} matches any character: at worst a false "failed"
+     * (then the installer re-creates the function), never a false "loaded". No quotes in it: MySQL 8 shows a
+     * stored event's doubled quotes undoubled, and the installer compares bodies.
+     */
+    static final String LOADED_AT_START_MYSQL = """
+            ((SELECT MIN(LOGGED) FROM performance_schema.error_log) <= NOW(6) - INTERVAL (SELECT VARIABLE_VALUE \
+            FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime') SECOND + INTERVAL 10 SECOND \
+            AND NOT EXISTS (SELECT 1 FROM performance_schema.error_log WHERE ERROR_CODE = 'MY-010901' \
+            AND DATA LIKE '%%%s%%'))""";
+
+    /**
+     * The sweep event's re-marking after a restart, before its guarded sweep. MySQL: {@link #LOADED_AT_START_MYSQL}.
+     * MariaDB: call the function with no arguments; a function that is not loaded fails with 1305/1370 (MariaDB skips
+     * such entries), which the handler turns into {@code dead = 1}; a loaded one returns an error code and sends
+     * nothing.
+     */
+    static final String REMARK_MYSQL = """
+            IF NOT %s AND %s THEN INSERT IGNORE INTO %s (server_key, function_name) VALUES (%s, '%s'); END IF;""";
+
+    static final String REMARK_MARIADB = """
+            IF NOT %s THEN DO %s(); IF dead = 0 THEN INSERT IGNORE INTO %s (server_key, function_name) \
+            VALUES (%s, '%s'); END IF; END IF;""";
+
     static final String DROP_TABLE = """
             DROP TABLE IF EXISTS %s.%s""";
 
@@ -58,6 +87,19 @@ final class LoadedSql {
 
     static String guard(String serverKey, SqlIdentifier function) {
         return GUARD.formatted(TABLE.quoted(), serverKey, function.name());
+    }
+
+    static String loadedAtStartOnMySql(String library) {
+        return LOADED_AT_START_MYSQL.formatted(library);
+    }
+
+    /** The event's statements that set the mark when the function is loaded and the mark is missing. */
+    static String remark(ServerSql.Settings settings, SqlIdentifier function, String library) {
+        String key = serverKey(settings);
+        String guard = guard(key, function);
+        return settings.mariaDb()
+                ? REMARK_MARIADB.formatted(guard, function.name(), TABLE.quoted(), key, function.name())
+                : REMARK_MYSQL.formatted(guard, loadedAtStartOnMySql(library), TABLE.quoted(), key, function.name());
     }
 
     /** The table's engine, or null when it does not exist. */

@@ -92,9 +92,10 @@ final class LoadedStep {
             // A MEMORY table is empty after every start, so the mark was set by a check made since then.
             return Loaded.YES;
         }
-        Boolean failed = ctx.attempt(new Need("SELECT", "performance_schema.error_log"),
-                () -> LoadProbeSql.failedAtStartOnMySql(ctx.sql, ObjectNames.library(ctx.spec.functionVersion())));
-        if (Boolean.FALSE.equals(failed)) {
+        String library = ObjectNames.library(ctx.spec.functionVersion());
+        Boolean atStart = ctx.attempt(new Need("SELECT", "performance_schema.error_log and global_status"),
+                () -> LoadProbeSql.loadedAtStartOnMySql(ctx.sql, library));
+        if (Boolean.TRUE.equals(atStart)) {
             return Loaded.YES;
         }
         // The log says the open failed at start (or cannot be read); it still says so after someone re-created the
@@ -103,7 +104,7 @@ final class LoadedStep {
         if (Boolean.TRUE.equals(elsewhere)) {
             return Loaded.YES;
         }
-        return failed == null ? Loaded.UNKNOWN : Loaded.NO;
+        return atStart == null ? Loaded.UNKNOWN : Loaded.NO;
     }
 
     /** True if another schema holds a mark for the function, false if none does, null if some could not be read. */

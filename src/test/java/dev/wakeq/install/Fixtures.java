@@ -63,8 +63,9 @@ public final class Fixtures {
 
     /**
      * Deletes the library of {@code version} from the server's plugin dir the way a release does, with udf-image's
-     * {@code wakeq-install --prune-except}, keeping every other version there (other test classes use them).
-     * Returns the installer's output.
+     * {@code wakeq-install --prune-except}, keeping every other version there (other test classes use them) and
+     * telling it what the server's mysql.func lists, so it refuses while the function is there. Returns the
+     * installer's output.
      */
     public static synchronized String pruneLibrary(DbServer db, String version) throws IOException {
         Path installer = TestDatabases.udfLibrary(version).resolveSibling("wakeq-install");
@@ -82,7 +83,25 @@ public final class Fixtures {
         if (keep.isEmpty()) {
             throw new IllegalStateException("--prune-except needs a version to keep besides " + version);
         }
-        return run(120, installer.toString(), "--prune-except", String.join(",", keep), db.pluginDir().toString());
+        List<String> listed = new ArrayList<>();
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT dl FROM mysql.func")) {
+            while (rs.next()) {
+                listed.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IOException("cannot read mysql.func: " + e.getMessage(), e);
+        }
+        return run(120, installer.toString(), "--prune-except", String.join(",", keep), "--listed",
+                String.join("\n", listed), db.pluginDir().toString());
+    }
+
+    /**
+     * Deletes a library by hand, as wakeq-install would refuse to while the server still lists its function: how
+     * tests set up the accident of issue 18 (a restart with a referenced library missing).
+     */
+    public static void deleteLibraryByHand(DbServer db, String version) throws IOException {
+        Files.delete(db.pluginDir().resolve("libwakeq_notify_" + version + ".so"));
     }
 
     private static void make(String... args) throws IOException {

@@ -30,7 +30,6 @@ class FunctionNotLoadedOnServerTest {
     @MethodSource("dev.wakeq.testbed.TestDatabases#all")
     void aMissingLibraryAtRestartIsNeverCalledAndComesBackWhenPutBack(DbServer db) throws Exception {
         String version = "nl" + VERSIONS.incrementAndGet();
-        Fixtures.library(db, "prune_kept");
         TestSchema schema = db.newSchema("notloaded");
         try (WakeReceiver receiver = new WakeReceiver()) {
             TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
@@ -46,7 +45,7 @@ class FunctionNotLoadedOnServerTest {
                 s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
             }
 
-            Fixtures.pruneLibrary(db, version);
+            Fixtures.deleteLibraryByHand(db, version);
             db.restart();
             long pid = db.pid();
             Instant restarted = Instant.now();
@@ -85,7 +84,6 @@ class FunctionNotLoadedOnServerTest {
     @MethodSource("dev.wakeq.testbed.TestDatabases#all")
     void aFunctionNotLoadedAtStartIsReloadedInOneRunOnceItsLibraryIsBack(DbServer db) throws Exception {
         String version = "nl" + VERSIONS.incrementAndGet();
-        Fixtures.library(db, "prune_kept");
         TestSchema schema = db.newSchema("reload");
         try (WakeReceiver receiver = new WakeReceiver()) {
             TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
@@ -93,7 +91,7 @@ class FunctionNotLoadedOnServerTest {
             TenantInstaller installer = Fixtures.installer();
             assertThat(installer.install(spec).inSync()).isTrue();
 
-            Fixtures.pruneLibrary(db, version);
+            Fixtures.deleteLibraryByHand(db, version);
             db.restart();
             long pid = db.pid();
             insert(schema, 3);
@@ -109,6 +107,38 @@ class FunctionNotLoadedOnServerTest {
             assertThat(installer.install(spec).object(FUNCTION_LOADED).orElseThrow().action())
                     .isEqualTo(ObjectReport.Action.NONE);
         }
+    }
+
+    /**
+     * An ordinary restart (library in place) empties the marks too; without any installer run the sweep event checks
+     * the function itself, marks it and sweeps, so wake-ups come back within one sweep interval on their own (the
+     * event runs every second here).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void afterARestartTheSweepEventAloneMarksALoadedFunctionAgain(DbServer db) throws Exception {
+        String version = "nl" + VERSIONS.incrementAndGet();
+        TestSchema schema = db.newSchema("remark");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
+                    .tenantKey("rm-" + version).build();
+            assertThat(Fixtures.installer().install(spec).inSync()).isTrue();
+            String event = "`" + schema.name() + "`.`" + ObjectNames.event(spec.queueTable()).name() + "`";
+            try (Connection c = schema.operator(); Statement s = c.createStatement()) {
+                s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
+            }
+            db.restart();
+            long pid = db.pid();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> marks(schema) == 1);
+            drainUdp(receiver);
+            insert(schema, 1);
+            assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I rm-" + version + "\n");
+            assertThat(db.pid()).isEqualTo(pid);
+        }
+    }
+
+    private static long marks(TestSchema schema) throws SQLException {
+        return Fixtures.count(schema.server(), "SELECT COUNT(*) FROM `" + schema.name() + "`._wakeq_loaded");
     }
 
     private static void insert(TestSchema schema, int rows) throws SQLException {

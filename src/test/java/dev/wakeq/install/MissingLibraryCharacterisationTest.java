@@ -38,7 +38,6 @@ class MissingLibraryCharacterisationTest {
         TestSchema schema = db.newSchema("charac");
         String table = "`" + schema.name() + "`.q";
         String call = fn + "('127.0.0.1', " + Fixtures.NOWHERE_PORT + ", 'k')";
-        Fixtures.library(db, "prune_kept");
         Fixtures.library(db, version);
         Fixtures.root(db, "CREATE FUNCTION " + fn + " RETURNS INTEGER SONAME '" + library + "'",
                 "CREATE TABLE " + table + " (id INT AUTO_INCREMENT PRIMARY KEY)",
@@ -46,7 +45,7 @@ class MissingLibraryCharacterisationTest {
                 "CREATE EVENT `" + schema.name() + "`.q_sweep ON SCHEDULE EVERY 1 SECOND DISABLE DO DO " + call);
         assertThat(Fixtures.count(db, "SELECT " + call)).as("loaded: the call runs").isNotNegative();
         try {
-            Fixtures.pruneLibrary(db, version);
+            Fixtures.deleteLibraryByHand(db, version);
             db.restart();
 
             // Listed all the same: mysql.func, and on MySQL performance_schema.user_defined_functions.

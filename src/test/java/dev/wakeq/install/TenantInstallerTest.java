@@ -61,12 +61,17 @@ class TenantInstallerTest {
             TenantSpec spec = Fixtures.spec(schema).wakeTarget("127.0.0.1", receiver.port()).sweepMinutes(1)
                     .tenantKey("key-" + schema.name()).build();
             assertThat(Fixtures.installer().install(spec).problems()).isEmpty();
-            // An EVERY event without STARTS runs once at creation: the sweep arrives without waiting a minute.
+            // An EVERY event without STARTS runs once at creation, and the installer sweeps once when it marks the
+            // function loaded: sweeps arrive without waiting a minute.
             assertThat(receiver.next(15)).isEqualTo("tcp WQ1 S key-" + schema.name() + "\n");
             try (Connection c = schema.worker(); Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO _queue (payload) VALUES ('job')");
             }
-            assertThat(receiver.next(10)).isEqualTo("udp WQ1 I key-" + schema.name() + "\n");
+            String received = receiver.next(10);
+            while (received != null && received.startsWith("tcp")) {
+                received = receiver.next(10);
+            }
+            assertThat(received).isEqualTo("udp WQ1 I key-" + schema.name() + "\n");
         }
     }
 

@@ -53,7 +53,6 @@ class FunctionNotLoadedOnRealApiServerTest {
     private void missingLibraryAtRestart(DbServer db, String podAddress) throws Exception {
         String version = "nlop" + VERSIONS.incrementAndGet();
         Fixtures.library(db, version);
-        Fixtures.library(db, "prune_kept");
         OperatorFixture f = new OperatorFixture(client, "notloaded");
         TestSchema schema = OperatorFixture.queueSchema(db, "nlop");
         InetAddress address = InetAddress.getByName(podAddress);
@@ -65,7 +64,7 @@ class FunctionNotLoadedOnRealApiServerTest {
             await().atMost(WAIT).until(() -> kubelet.serves(f.namespace + "/t1"));
             insertAndAwaitHandled(schema, 1, Duration.ofSeconds(10));
 
-            Fixtures.pruneLibrary(db, version);
+            Fixtures.deleteLibraryByHand(db, version);
             db.restart();
             long pid = db.pid();
             long restarted = System.nanoTime();
