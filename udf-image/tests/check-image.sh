@@ -11,10 +11,10 @@ trap 'rm -rf "$work"' EXIT
 
 echo "# $tarball"
 tar -tvf "$tarball"
-python3 - "$tarball" "$version" "$here/Dockerfile" "$work/layer.tar" <<'PY'
+python3 - "$tarball" "$version" "$here/Dockerfile" "$work/layer.tar" "$here/RELEASED" <<'PY'
 import hashlib, io, json, re, sys, tarfile
 
-path, version, dockerfile, layer_out = sys.argv[1:]
+path, version, dockerfile, layer_out, released_file = sys.argv[1:]
 outer = tarfile.open(path)
 names = outer.getnames()
 assert names == sorted(names), "entries not sorted"
@@ -58,12 +58,15 @@ assert oci["layers"][0]["digest"] == "sha256:" + digest_of(layer) and oci["layer
 
 files = {t.name: t for t in tarfile.open(fileobj=io.BytesIO(layer))}
 lib = "wakeq/lib/libwakeq_notify_%s.so" % version
-expect = {"wakeq", "wakeq/bin", "wakeq/lib", "wakeq/bin/wakeq-install", lib}
+released = [l.strip() for l in open(released_file) if l.strip() and not l.startswith("#")]
+libs = {"wakeq/lib/libwakeq_notify_%s.so" % v for v in released + [version]}
+expect = {"wakeq", "wakeq/bin", "wakeq/lib", "wakeq/bin/wakeq-install"} | libs
 assert set(files) == expect, sorted(files)
-assert files[lib].mode == 0o644 and files["wakeq/bin/wakeq-install"].mode == 0o755
+assert all(files[l].mode == 0o644 for l in libs) and files["wakeq/bin/wakeq-install"].mode == 0o755
 open(layer_out, "wb").write(layer)
 print("ok manifest.json, index.json, config and layer digests; entrypoint and cmd match the Dockerfile")
-print("ok layer holds /%s and /wakeq/bin/wakeq-install only" % lib)
+print("ok layer holds every released version's library (%s) and /wakeq/bin/wakeq-install only"
+      % ", ".join(sorted(libs)))
 PY
 
 mkdir -p "$work/root" "$work/plugins"
@@ -77,7 +80,7 @@ cmp "$tarball" "$work/rebuild/wakeq-udf-$version.tar"
 echo "ok a rebuild from clean gives the same tarball"
 # What the Dockerfile's build stage copies (VERSION, Makefile, src/) is enough, and gives the layer's bytes.
 mkdir -p "$work/docker-src"
-cp -r "$here/VERSION" "$here/Makefile" "$here/src" "$work/docker-src/"
+cp -r "$here/VERSION" "$here/RELEASED" "$here/Makefile" "$here/src" "$work/docker-src/"
 make -s -C "$work/docker-src" VERSION="$version" BUILD="$work/docker-out" all
 cmp "$work/docker-out/libwakeq_notify_$version.so" "$work/root/wakeq/lib/libwakeq_notify_$version.so"
 cmp "$work/docker-out/wakeq-install" "$work/root/wakeq/bin/wakeq-install"

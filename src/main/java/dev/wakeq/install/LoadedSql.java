@@ -2,7 +2,6 @@ package dev.wakeq.install;
 
 import dev.wakeq.sql.SqlIdentifier;
 import java.sql.SQLException;
-import java.util.List;
 
 /**
  * The "loaded" marks: a MEMORY table in each tenant schema whose rows say "this function was proven loaded on this
@@ -26,11 +25,6 @@ final class LoadedSql {
               function_name VARCHAR(64) NOT NULL,
               PRIMARY KEY (server_key, function_name)
             ) ENGINE=MEMORY COMMENT='wakeq: functions proven loaded since this server started; the queue trigger reads it, do not drop'""";
-
-    static final String FIND_TABLE = """
-            SELECT ENGINE
-              FROM information_schema.TABLES
-             WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?""";
 
     /** The guard the trigger and the event put around their call; the function name is a validated identifier. */
     static final String GUARD = """
@@ -74,9 +68,6 @@ final class LoadedSql {
             IF NOT %s THEN DO %s(); IF dead = 0 THEN INSERT IGNORE INTO %s (server_key, function_name) \
             VALUES (%s, '%s'); END IF; END IF;""";
 
-    static final String DROP_TABLE = """
-            DROP TABLE IF EXISTS %s.%s""";
-
     private LoadedSql() {
     }
 
@@ -102,12 +93,6 @@ final class LoadedSql {
                 : REMARK_MYSQL.formatted(guard, loadedAtStartOnMySql(library), TABLE.quoted(), key, function.name());
     }
 
-    /** The table's engine, or null when it does not exist. */
-    static String findTable(SqlExecutor sql, SqlIdentifier schema) throws SQLException {
-        List<String> rows = sql.query(FIND_TABLE, rs -> rs.getString(1), schema.name(), TABLE.name());
-        return rows.isEmpty() ? null : rows.get(0);
-    }
-
     static void createTable(SqlExecutor sql, SqlIdentifier schema) throws SQLException {
         sql.execute(CREATE_TABLE.formatted(schema.quoted(), TABLE.quoted()));
     }
@@ -126,9 +111,5 @@ final class LoadedSql {
     static void unmark(SqlExecutor sql, SqlIdentifier schema, String serverKey, SqlIdentifier function)
             throws SQLException {
         sql.update(UNMARK.formatted(schema.quoted(), TABLE.quoted(), serverKey), function.name());
-    }
-
-    static void dropTable(SqlExecutor sql, SqlIdentifier schema) throws SQLException {
-        sql.execute(DROP_TABLE.formatted(schema.quoted(), TABLE.quoted()));
     }
 }

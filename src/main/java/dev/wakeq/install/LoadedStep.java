@@ -12,7 +12,7 @@ import java.util.List;
  * Proves the tenant's function is loaded on this server (not just listed in {@code mysql.func}) and sets the
  * tenant's mark, which is what lets its trigger and event call the function (see {@link LoadedSql}). A function
  * found listed but not loaded is dropped and created again when nothing can be calling it, which loads it if the
- * library is back; otherwise the tenant stays unmarked, its inserts go on without wake-ups (workers sweep it), and
+ * library is back; otherwise the tenant stays unmarked, its inserts go on without wake-ups (the operator sweeps it), and
  * the report carries {@link Reason#FunctionNotLoaded}.
  */
 final class LoadedStep {
