@@ -32,18 +32,12 @@ class FunctionNotLoadedOnServerTest {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("notloaded");
         try (WakeReceiver receiver = new WakeReceiver()) {
-            TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
-                    .tenantKey("nl-" + version).sweepMinutes(1).build();
+            TenantSpec spec = installed(schema, version, receiver, "nl-" + version);
             TenantInstaller installer = Fixtures.installer();
-            assertThat(installer.install(spec).inSync()).isTrue();
             insert(schema, 1);
             assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I nl-" + version + "\n");
-            String event = "`" + schema.name() + "`.`" + ObjectNames.event(spec.queueTable()).name() + "`";
-            // The sweep fires every second from here on, so it runs right after the restart, before any check. As the
-            // operator account: an event root altered gets root as definer, which the operator may not alter back.
-            try (Connection c = schema.operator(); Statement s = c.createStatement()) {
-                s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
-            }
+            // The sweep fires every second from here on, so it runs right after the restart, before any check.
+            sweepEverySecond(schema, spec);
 
             Fixtures.deleteLibraryByHand(db, version);
             db.restart();
@@ -86,10 +80,8 @@ class FunctionNotLoadedOnServerTest {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("reload");
         try (WakeReceiver receiver = new WakeReceiver()) {
-            TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
-                    .tenantKey("rl-" + version).build();
+            TenantSpec spec = installed(schema, version, receiver, "rl-" + version);
             TenantInstaller installer = Fixtures.installer();
-            assertThat(installer.install(spec).inSync()).isTrue();
 
             Fixtures.deleteLibraryByHand(db, version);
             db.restart();
@@ -120,13 +112,7 @@ class FunctionNotLoadedOnServerTest {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("remark");
         try (WakeReceiver receiver = new WakeReceiver()) {
-            TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port())
-                    .tenantKey("rm-" + version).build();
-            assertThat(Fixtures.installer().install(spec).inSync()).isTrue();
-            String event = "`" + schema.name() + "`.`" + ObjectNames.event(spec.queueTable()).name() + "`";
-            try (Connection c = schema.operator(); Statement s = c.createStatement()) {
-                s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
-            }
+            sweepEverySecond(schema, installed(schema, version, receiver, "rm-" + version));
             db.restart();
             long pid = db.pid();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> marks(schema) == 1);
@@ -134,6 +120,25 @@ class FunctionNotLoadedOnServerTest {
             insert(schema, 1);
             assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I rm-" + version + "\n");
             assertThat(db.pid()).isEqualTo(pid);
+        }
+    }
+
+    /** Installs a tenant on {@code version} that wakes {@code receiver} with {@code key}. */
+    private static TenantSpec installed(TestSchema schema, String version, WakeReceiver receiver, String key)
+            throws Exception {
+        TenantSpec spec = Fixtures.spec(schema, version).wakeTarget("127.0.0.1", receiver.port()).tenantKey(key)
+                .build();
+        assertThat(Fixtures.installer().install(spec).inSync()).isTrue();
+        return spec;
+    }
+
+    /**
+     * As the operator account: an event root altered gets root as definer, which the operator may not alter back.
+     */
+    private static void sweepEverySecond(TestSchema schema, TenantSpec spec) throws SQLException {
+        String event = "`" + schema.name() + "`.`" + ObjectNames.event(spec.queueTable()).name() + "`";
+        try (Connection c = schema.operator(); Statement s = c.createStatement()) {
+            s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
         }
     }
 
