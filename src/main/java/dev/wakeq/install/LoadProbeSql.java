@@ -24,11 +24,7 @@ final class LoadProbeSql {
     static final String CALL_WITHOUT_ARGUMENTS = """
             SELECT %s()""";
 
-    /** MariaDB only; the marks table of the connection's schema (the tenant's). */
-    static final String MARKED_AND_ANSWERS = """
-            SELECT (SELECT COUNT(*) FROM %s WHERE server_key = %s AND function_name = ?), %s()""";
-
-    /** MySQL 8 only: LoadedSql.LOADED_AT_START_MYSQL as a query. */
+    /** MySQL 8 only: LoadedSql.LOADED_AT_START as a query. */
     static final String LOADED_AT_START = """
             SELECT %s""";
 
@@ -82,28 +78,11 @@ final class LoadProbeSql {
     }
 
     /**
-     * MariaDB: true when the tenant is marked and the function answers, false when it is not marked, and error 1305
-     * when the function is not loaded (then the caller asks the two questions apart).
-     */
-    static boolean markedAndAnswersOnMariaDb(SqlExecutor sql, SqlIdentifier schema, String serverKey,
-                                             SqlIdentifier function) throws SQLException {
-        try {
-            return sql.query(MARKED_AND_ANSWERS.formatted(LoadedSql.TABLE.quoted(), serverKey,
-                    function.quoted()), rs -> rs.getInt(1), function.name()).get(0) > 0;
-        } catch (SQLException e) {
-            if (NO_LOADED_FUNCTION.contains(e.getErrorCode())) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
-    /**
      * MySQL 8: TRUE when the error log proves the library opened at start-up, FALSE when it says it did not or no
      * longer reaches back to the start, null when it cannot be read (no privilege, or MySQL before 8.0.22).
      */
     static Boolean loadedAtStartOnMySql(SqlExecutor sql, String library) throws SQLException {
-        Object answer = sql.query(LOADED_AT_START.formatted(LoadedSql.loadedAtStartOnMySql(library)),
+        Object answer = sql.query(LOADED_AT_START.formatted(LoadedSql.loadedAtStart(library)),
                 rs -> rs.getObject(1)).get(0);
         return answer == null ? null : ((Number) answer).intValue() == 1;
     }

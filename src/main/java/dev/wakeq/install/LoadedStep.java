@@ -9,11 +9,12 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Proves the tenant's function is loaded on this server (not just listed in {@code mysql.func}) and sets the
- * tenant's mark, which is what lets its trigger and event call the function (see {@link LoadedSql}). A function
- * found listed but not loaded is dropped and created again when nothing can be calling it, which loads it if the
- * library is back; otherwise the tenant stays unmarked, its inserts go on without wake-ups (the operator sweeps it), and
- * the report carries {@link Reason#FunctionNotLoaded}.
+ * Proves the tenant's function is loaded on this server, not just listed in {@code mysql.func}. MySQL 8: sets the
+ * tenant's mark, which is what lets its trigger and event call the function (see {@link LoadedSql}); MariaDB: asks
+ * the function (a function that is not loaded answers 1305 there, and the bodies' handler swallows that). A function
+ * found listed but not loaded is dropped and created again once its library opens and nothing can be calling it,
+ * which loads it; until then the report carries {@link Reason#FunctionNotLoaded} and the tenant's inserts go on
+ * without wake-ups (the operator sweeps it).
  */
 final class LoadedStep {
 
@@ -23,58 +24,50 @@ final class LoadedStep {
 
     private enum Repair { DONE, LIBRARY_MISSING, NOT_NOW }
 
-    /** Makes the trigger's next run parse its body afresh; true when done (or nothing to do). */
+    /** Swaps the trigger for an identical one, so every session parses its body again; true when done. */
     @FunctionalInterface
-    interface Reparse {
+    interface Renew {
         boolean run();
     }
 
     private LoadedStep() {
     }
 
-    /** True when the function is proven loaded and this tenant is marked, so its trigger calls the function. */
-    static boolean run(RunContext ctx, boolean tableReady, boolean functionListed, Reparse reparse) {
-        String version = ctx.spec.functionVersion();
-        SqlIdentifier fn = ObjectNames.function(version);
+    /**
+     * True when the function is proven loaded (and, on MySQL, the tenant marked). {@code renewWhenLoaded}: the
+     * tenant's last run found the function not loaded, so its trigger may keep a parse from then (MariaDB parses the
+     * name as a stored function while the function is not loaded, and keeps that parse while the table stays open).
+     */
+    static boolean run(RunContext ctx, boolean marksReady, boolean functionListed, boolean renewWhenLoaded,
+                       Renew renew) {
+        SqlIdentifier fn = ObjectNames.function(ctx.spec.functionVersion());
         ServerSql.Settings settings = ctx.settings();
-        if (!tableReady || !functionListed || settings == null) {
+        if (!marksReady || !functionListed || settings == null) {
             ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.UNKNOWN, Action.SKIPPED,
-                    tableReady ? "waiting for the function" : "waiting for " + LoadedSql.TABLE.name());
+                    marksReady ? "waiting for the function" : "waiting for " + LoadedSql.TABLE.name());
             return false;
         }
-        String key = LoadedSql.serverKey(settings);
-        SqlIdentifier schema = ctx.spec.schema();
-        String table = ctx.qualified(LoadedSql.TABLE.name());
-        if (settings.mariaDb()) {
-            // The steady state in one statement: marked, and the function answers.
-            Boolean both = ctx.attempt(new Need("SELECT", table + " and EXECUTE on " + fn.name()),
-                    () -> LoadProbeSql.markedAndAnswersOnMariaDb(ctx.sql, schema, key, fn));
-            if (Boolean.TRUE.equals(both)) {
-                ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.CURRENT, Action.NONE, "");
-                return true;
-            }
-        }
-        Boolean marked = ctx.attempt(new Need("SELECT", table), () -> LoadedSql.isMarked(ctx.sql, schema, key, fn));
+        boolean mariaDb = settings.mariaDb();
+        Boolean marked = mariaDb ? Boolean.FALSE : ctx.attempt(new Need("SELECT", ctx.qualified(LoadedSql.TABLE.name())),
+                () -> LoadedSql.isMarked(ctx.sql, ctx.spec.schema(), fn));
         if (marked == null) {
             ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.UNKNOWN, Action.SKIPPED, "could not be read");
             return false;
         }
-        Loaded loaded = check(ctx, settings, fn, marked);
+        if (marked && !renewWhenLoaded) {
+            ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.CURRENT, Action.NONE, "");
+            return true;
+        }
+        Loaded loaded = marked ? Loaded.YES : mariaDb ? answers(ctx, fn) : loadedOnMySql(ctx, fn);
         if (loaded == Loaded.YES) {
-            if (marked) {
-                ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.CURRENT, Action.NONE, "");
-                return true;
+            if (renewWhenLoaded) {
+                return loadedAgain(ctx, fn, marked, "loaded again", renew);
             }
-            return mark(ctx, fn, key, Found.ABSENT, "", reparse);
+            return mariaDb ? current(ctx, fn) : loadedAgain(ctx, fn, false, "", () -> true);
         }
-        if (marked && ctx.write) {
-            // Only MariaDB gets here: its probe, not the mark, is the truth, and a mark can come from a restored dump.
-            ctx.attemptTo(new Need("DELETE", table), () -> LoadedSql.unmark(ctx.sql, schema, key, fn));
-        }
-        Repair repair = ctx.write ? repair(ctx, settings, fn) : Repair.NOT_NOW;
+        Repair repair = ctx.write ? repair(ctx, mariaDb, fn) : Repair.NOT_NOW;
         if (repair == Repair.DONE) {
-            return mark(ctx, fn, key, Found.OUTDATED, "dropped and created again: it was listed but not loaded",
-                    reparse);
+            return loadedAgain(ctx, fn, false, "dropped and created again: it was listed but not loaded", renew);
         }
         ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.OUTDATED, Action.SKIPPED,
                 loaded == Loaded.NO ? "listed but not loaded" : "cannot tell whether it is loaded");
@@ -82,16 +75,19 @@ final class LoadedStep {
         return false;
     }
 
-    private static Loaded check(RunContext ctx, ServerSql.Settings settings, SqlIdentifier fn, boolean marked) {
-        if (settings.mariaDb()) {
-            Boolean answers = ctx.attempt(new Need("EXECUTE", "function " + fn.name()),
-                    () -> LoadProbeSql.answersOnMariaDb(ctx.sql, fn));
-            return answers == null ? Loaded.UNKNOWN : answers ? Loaded.YES : Loaded.NO;
-        }
-        if (marked) {
-            // A MEMORY table is empty after every start, so the mark was set by a check made since then.
-            return Loaded.YES;
-        }
+    private static boolean current(RunContext ctx, SqlIdentifier fn) {
+        ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.CURRENT, Action.NONE, "");
+        return true;
+    }
+
+    /** MariaDB: the function called with no arguments answers with an error code when loaded, 1305/1370 when not. */
+    private static Loaded answers(RunContext ctx, SqlIdentifier fn) {
+        Boolean answers = ctx.attempt(new Need("EXECUTE", "function " + fn.name()),
+                () -> LoadProbeSql.answersOnMariaDb(ctx.sql, fn));
+        return answers == null ? Loaded.UNKNOWN : answers ? Loaded.YES : Loaded.NO;
+    }
+
+    private static Loaded loadedOnMySql(RunContext ctx, SqlIdentifier fn) {
         String library = ObjectNames.library(ctx.spec.functionVersion());
         Boolean atStart = ctx.attempt(new Need("SELECT", "performance_schema.error_log and global_status"),
                 () -> LoadProbeSql.loadedAtStartOnMySql(ctx.sql, library));
@@ -100,15 +96,14 @@ final class LoadedStep {
         }
         // The log says the open failed at start (or cannot be read); it still says so after someone re-created the
         // function, so a mark anywhere on the server for this function is what proves it was re-created since.
-        Boolean elsewhere = markedElsewhere(ctx, fn, LoadedSql.serverKey(settings));
-        if (Boolean.TRUE.equals(elsewhere)) {
+        if (Boolean.TRUE.equals(markedElsewhere(ctx, fn))) {
             return Loaded.YES;
         }
         return atStart == null ? Loaded.UNKNOWN : Loaded.NO;
     }
 
     /** True if another schema holds a mark for the function, false if none does, null if some could not be read. */
-    private static Boolean markedElsewhere(RunContext ctx, SqlIdentifier fn, String key) {
+    private static Boolean markedElsewhere(RunContext ctx, SqlIdentifier fn) {
         List<String> schemas = ctx.attempt(new Need("SELECT", "information_schema.TRIGGERS and EVENTS"),
                 () -> LoadProbeSql.callerSchemas(ctx.sql, fn));
         if (schemas == null) {
@@ -120,7 +115,7 @@ final class LoadedStep {
                 continue;
             }
             try {
-                if (LoadedSql.isMarked(ctx.sql, SqlIdentifier.of("schema", name), key, fn)) {
+                if (LoadedSql.isMarked(ctx.sql, SqlIdentifier.of("schema", name), fn)) {
                     return true;
                 }
             } catch (SQLException | IllegalArgumentException e) {
@@ -132,11 +127,12 @@ final class LoadedStep {
     }
 
     /**
-     * Once the library file is back, drops and creates the function again, under a server-wide lock, when nothing can
-     * be calling it: no schema holds a mark for it (a mark is the only thing that lets a trigger call it). Creating
-     * loads the library afresh. While the file is missing the dead entry stays listed, uncalled.
+     * Once the library file is back, drops and creates the function again under a server-wide lock, which loads it.
+     * On MySQL only when nothing can be calling it: no schema holds a mark for it (a mark is the only thing that lets
+     * a trigger call it); on MariaDB its callers get error 1305 until then either way, which their handler swallows.
+     * While the file is missing the dead entry stays listed, uncalled.
      */
-    private static Repair repair(RunContext ctx, ServerSql.Settings settings, SqlIdentifier fn) {
+    private static Repair repair(RunContext ctx, boolean mariaDb, SqlIdentifier fn) {
         String library = ObjectNames.library(ctx.spec.functionVersion());
         Boolean opens = ctx.attempt(new Need("INSERT", "`mysql`.`func` (to test that " + library + " opens)"),
                 () -> LoadProbeSql.libraryOpens(ctx.sql, library));
@@ -150,13 +146,17 @@ final class LoadedStep {
             return Repair.NOT_NOW;
         }
         try {
-            Boolean elsewhere = markedElsewhere(ctx, fn, LoadedSql.serverKey(settings));
-            if (Boolean.TRUE.equals(elsewhere)) {
-                return Repair.DONE;
-            }
-            if (elsewhere == null) {
-                // Some caller's mark could not be read: dropping might break its inserts.
-                return Repair.NOT_NOW;
+            // Again under the lock: another installer may have repaired it meanwhile.
+            if (mariaDb) {
+                Loaded now = answers(ctx, fn);
+                if (now != Loaded.NO) {
+                    return now == Loaded.YES ? Repair.DONE : Repair.NOT_NOW;
+                }
+            } else {
+                Boolean elsewhere = markedElsewhere(ctx, fn);
+                if (elsewhere == null || elsewhere) {
+                    return elsewhere == null ? Repair.NOT_NOW : Repair.DONE;
+                }
             }
             String version = ctx.spec.functionVersion();
             boolean done = ctx.attemptTo(new Need("DELETE", "`mysql`.`func` (DROP FUNCTION " + fn.name() + ")"),
@@ -170,25 +170,25 @@ final class LoadedStep {
     }
 
     /**
-     * Sets the mark, after the trigger was made to parse its body again: a trigger a session opened while the function
-     * was not loaded keeps a parse that calls a stored function of that name (MariaDB fails the INSERT with 1370 or
-     * 1305 once the guard lets the call through; FunctionNotLoadedOnServerTest saw it).
+     * The function is loaded (again): renews the trigger when asked, marks the tenant on MySQL, and sends one sweep
+     * through the function, since rows inserted meanwhile got no wake-up.
      */
-    private static boolean mark(RunContext ctx, SqlIdentifier fn, String key, Found before, String detail,
-                                Reparse reparse) {
+    private static boolean loadedAgain(RunContext ctx, SqlIdentifier fn, boolean marked, String detail,
+                                       Renew renew) {
+        Found before = marked ? Found.CURRENT : detail.isEmpty() ? Found.ABSENT : Found.OUTDATED;
         if (!ctx.write) {
             ctx.report(Kind.FUNCTION_LOADED, fn.name(), before, Action.SKIPPED, "would be marked loaded");
             return false;
         }
-        if (!reparse.run()) {
+        if (!renew.run()) {
             ctx.report(Kind.FUNCTION_LOADED, fn.name(), before, Action.SKIPPED, "the trigger could not be renewed");
             return false;
         }
-        boolean done = ctx.attemptTo(new Need("INSERT", ctx.qualified(LoadedSql.TABLE.name())),
-                () -> LoadedSql.mark(ctx.sql, ctx.spec.schema(), key, fn));
+        boolean done = marked || ctx.settings().mariaDb()
+                || ctx.attemptTo(new Need("INSERT", ctx.qualified(LoadedSql.TABLE.name())),
+                        () -> LoadedSql.mark(ctx.sql, ctx.spec.schema(), fn));
         ctx.report(Kind.FUNCTION_LOADED, fn.name(), before, done ? Action.CREATED : Action.SKIPPED, detail);
         if (done) {
-            // Rows inserted while the tenant was unmarked got no wake-up: one sweep lets the workers find them now.
             ctx.attemptTo(new Need("EXECUTE", "function " + fn.name()), () -> EventSql.sweepNow(ctx.sql, ctx.spec));
         }
         return done;

@@ -64,11 +64,6 @@ final class RunContext {
         return lost;
     }
 
-    /** The server's identity expression for marks, or null when the settings could not be read. */
-    String serverKey() {
-        return settings == null ? null : LoadedSql.serverKey(settings);
-    }
-
     void fail(SQLException e, SqlErrors.Need need) {
         problems.add(SqlErrors.problem(e, need, spec, settings == null ? null : settings.pluginDir()));
         lost |= SqlErrors.unreachable(e);

@@ -7,8 +7,8 @@ import dev.wakeq.install.SqlErrors.Need;
 import java.util.Map;
 
 /**
- * Checks the queue and dead-letter tables and creates them when the spec asks for it; creates the marks table
- * ({@link LoadedSql}) in any case, since the trigger reads it.
+ * Checks the queue and dead-letter tables and creates them when the spec asks for it; on MySQL 8 creates the marks
+ * table ({@link LoadedSql}) in any case, since the trigger reads it.
  */
 final class TableStep {
 
@@ -37,9 +37,13 @@ final class TableStep {
         return new Ready(queueReady, marks(ctx, found.containsKey(LoadedSql.TABLE.name())));
     }
 
-    /** Reported by LoadedStep, as what the mark waits for. */
+    /** MySQL 8 only (LoadedSql); a failure is reported by LoadedStep, as what the mark waits for. */
     private static boolean marks(RunContext ctx, boolean exists) {
-        return exists || ctx.write && ctx.attemptTo(new Need("CREATE", ctx.qualified(LoadedSql.TABLE.name())),
+        ServerSql.Settings settings = ctx.settings();
+        if (exists || settings != null && settings.mariaDb()) {
+            return true;
+        }
+        return ctx.write && ctx.attemptTo(new Need("CREATE", ctx.qualified(LoadedSql.TABLE.name())),
                 () -> LoadedSql.createTable(ctx.sql, ctx.spec.schema()));
     }
 

@@ -38,9 +38,19 @@ public final class TenantInstaller {
 
     /** Makes the database match the spec. */
     public InstallReport install(TenantSpec spec) {
+        return install(spec, false);
+    }
+
+    /**
+     * Makes the database match the spec. {@code afterNotLoaded}: the tenant's last run reported
+     * {@link Reason#FunctionNotLoaded}; once the function is loaded again this run also swaps the trigger for an
+     * identical one, because on MariaDB a trigger a session opened while the function was not loaded keeps calling
+     * a stored function of that name until its table is opened again (docs/design.md).
+     */
+    public InstallReport install(TenantSpec spec, boolean afterNotLoaded) {
         return run(spec, true, ctx -> {
             Set<String> oldVersions = new TreeSet<>();
-            if (objects(ctx, oldVersions)) {
+            if (objects(ctx, oldVersions, afterNotLoaded)) {
                 FunctionStep.retire(ctx, oldVersions);
             }
         });
@@ -48,7 +58,7 @@ public final class TenantInstaller {
 
     /** Reads only: what {@link #install} would change (drift) and what problems it would hit. */
     public InstallReport inspect(TenantSpec spec) {
-        return run(spec, false, ctx -> objects(ctx, new TreeSet<>()));
+        return run(spec, false, ctx -> objects(ctx, new TreeSet<>(), false));
     }
 
     /**
@@ -56,10 +66,10 @@ public final class TenantInstaller {
      * marks table, and a function release marks the new function before any trigger calls it. True when trigger and
      * event are as desired.
      */
-    private boolean objects(RunContext ctx, Set<String> oldVersions) {
+    private boolean objects(RunContext ctx, Set<String> oldVersions, boolean afterNotLoaded) {
         TableStep.Ready tables = TableStep.run(ctx);
         boolean functionReady = FunctionStep.ensure(ctx);
-        LoadedStep.run(ctx, tables.marks(), functionReady, () -> TriggerStep.renew(ctx, triggers));
+        LoadedStep.run(ctx, tables.marks(), functionReady, afterNotLoaded, () -> TriggerStep.renew(ctx, triggers));
         boolean tablesReady = tables.queue() && tables.marks();
         boolean triggerDone = TriggerStep.run(ctx, triggers, tablesReady, functionReady, oldVersions);
         boolean eventDone = EventStep.run(ctx, tablesReady, functionReady, oldVersions);

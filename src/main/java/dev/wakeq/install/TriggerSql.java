@@ -22,14 +22,15 @@ final class TriggerSql {
     // per 100 ms for a multi-row INSERT instead of one per 5 ms (udf-image/README.md). A DOUBLE reaches the function
     // unconverted: CONCAT(CONNECTION_ID(), '/', NOW(6)) cost the server about 5,000 more instructions per row
     // (udf-image/bench/insert-cost-callgrind.sh).
-    // The call runs only while the tenant's schema holds the mark that the function is loaded (LoadedSql): after a
-    // restart the mark is gone until the installer has checked the function again, so a function whose library
-    // was missing at start-up is never called (MySQL 8 would crash).
     // The handler: nothing wakeq's call does may fail the INSERT (a function dropped or not loaded answers 1305 or
     // 1370 on MariaDB; a parse the table kept from before the function loaded calls a stored function of its name).
+    // On MySQL 8 the call waits for the function's loaded mark (LoadedSql): there a call of a function whose library
+    // was missing at start-up kills the server.
     static final String BODY = """
-            BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; \
-            %sIF %s THEN DO %s('%s', %d, '%s', 0, @@timestamp); END IF; END""";
+            BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; %s%s END""";
+
+    static final String CALL = """
+            %s('%s', %d, '%s', 0, @@timestamp)""";
 
     static final String CREATE = """
             CREATE TRIGGER %s.%s BEFORE INSERT ON %s.%s FOR EACH ROW
@@ -58,21 +59,21 @@ final class TriggerSql {
         this.prelude = prelude;
     }
 
-    String body(TenantSpec spec, String serverKey) {
+    String body(TenantSpec spec, ServerSql.Settings settings) {
         SqlIdentifier fn = ObjectNames.function(spec.functionVersion());
-        return BODY.formatted(prelude, LoadedSql.guard(serverKey, fn), fn.name(), spec.wakeHost(), spec.wakePort(),
-                spec.tenantKey());
+        String call = CALL.formatted(fn.name(), spec.wakeHost(), spec.wakePort(), spec.tenantKey());
+        return BODY.formatted(prelude, settings.mariaDb() ? "DO " + call + ";" : LoadedSql.triggerCall(fn, call));
     }
 
     /** Null when the trigger is as desired, else what differs. */
-    String difference(Found found, TenantSpec spec, String serverKey) {
+    String difference(Found found, TenantSpec spec, ServerSql.Settings settings) {
         if (!found.table().equals(spec.queueTable().name())) {
             return "on table " + found.table();
         }
         if (!"BEFORE".equalsIgnoreCase(found.timing()) || !"INSERT".equalsIgnoreCase(found.manipulation())) {
             return "fires " + found.timing() + " " + found.manipulation();
         }
-        return found.body().strip().equals(body(spec, serverKey)) ? null : "body differs: " + found.body().strip();
+        return found.body().strip().equals(body(spec, settings)) ? null : "body differs: " + found.body().strip();
     }
 
     static Optional<Found> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
@@ -81,23 +82,23 @@ final class TriggerSql {
         return rows.stream().findFirst();
     }
 
-    void create(SqlExecutor sql, TenantSpec spec, String serverKey) throws SQLException {
+    void create(SqlExecutor sql, TenantSpec spec, ServerSql.Settings settings) throws SQLException {
         sql.execute(CREATE.formatted(spec.schema().quoted(), ObjectNames.trigger(spec.queueTable()).quoted(),
-                spec.schema().quoted(), spec.queueTable().quoted(), body(spec, serverKey)));
+                spec.schema().quoted(), spec.queueTable().quoted(), body(spec, settings)));
     }
 
     /**
      * Drops and re-creates the trigger while the queue table is write-locked, so no INSERT runs without it. If the
      * new trigger cannot be created, the old one is put back before the lock is released.
      */
-    void replace(SqlExecutor sql, TenantSpec spec, String serverKey, Found old) throws SQLException {
+    void replace(SqlExecutor sql, TenantSpec spec, ServerSql.Settings settings, Found old) throws SQLException {
         ServerSql.boundLockWait(sql);
         sql.execute(LOCK.formatted(spec.schema().quoted(), spec.queueTable().quoted()));
         SQLException failure = null;
         try {
             drop(sql, spec);
             try {
-                create(sql, spec, serverKey);
+                create(sql, spec, settings);
             } catch (SQLException e) {
                 restore(sql, spec, old, e);
                 throw e;

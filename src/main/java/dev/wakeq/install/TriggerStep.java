@@ -30,7 +30,7 @@ final class TriggerStep {
         found.flatMap(t -> FunctionSql.calledVersion(t.body()))
                 .filter(v -> !v.equals(spec.functionVersion()))
                 .ifPresent(oldVersions::add);
-        String difference = found.isPresent() ? triggers.difference(found.get(), spec, ctx.serverKey())
+        String difference = found.isPresent() ? triggers.difference(found.get(), spec, ctx.settings())
                 : "absent";
         if (difference == null) {
             ctx.report(Kind.TRIGGER, name, Found.CURRENT, Action.NONE, "");
@@ -50,12 +50,12 @@ final class TriggerStep {
         String table = ctx.qualified(spec.queueTable().name());
         if (found.isEmpty()) {
             boolean created = ctx.attemptTo(new Need("TRIGGER", table),
-                    () -> triggers.create(ctx.sql, spec, ctx.serverKey()));
+                    () -> triggers.create(ctx.sql, spec, ctx.settings()));
             ctx.report(Kind.TRIGGER, name, state, created ? Action.CREATED : Action.SKIPPED, "");
             return created;
         }
         boolean replaced = ctx.attemptTo(new Need("TRIGGER and LOCK TABLES", table),
-                () -> triggers.replace(ctx.sql, spec, ctx.serverKey(), found.get()));
+                () -> triggers.replace(ctx.sql, spec, ctx.settings(), found.get()));
         ctx.report(Kind.TRIGGER, name, state, replaced ? Action.REPLACED : Action.SKIPPED, difference);
         return replaced;
     }
@@ -71,10 +71,10 @@ final class TriggerStep {
         if (found == null) {
             return false;
         }
-        if (found.isEmpty() || triggers.difference(found.get(), spec, ctx.serverKey()) != null) {
+        if (found.isEmpty() || triggers.difference(found.get(), spec, ctx.settings()) != null) {
             return true;
         }
         return ctx.attemptTo(new Need("TRIGGER and LOCK TABLES", ctx.qualified(spec.queueTable().name())),
-                () -> triggers.replace(ctx.sql, spec, ctx.serverKey(), found.get()));
+                () -> triggers.replace(ctx.sql, spec, ctx.settings(), found.get()));
     }
 }

@@ -102,9 +102,9 @@ class FunctionNotLoadedOnServerTest {
     }
 
     /**
-     * An ordinary restart (library in place) empties the marks too; without any installer run the sweep event checks
-     * the function itself, marks it and sweeps, so wake-ups come back within one sweep interval on their own (the
-     * event runs every second here).
+     * An ordinary restart (library in place). MySQL 8: it empties the marks too; without any installer run the sweep
+     * event checks the function itself, marks it and sweeps, so wake-ups come back within one sweep interval on their
+     * own (the event runs every second here). MariaDB has no marks: wake-ups work right after the start.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.wakeq.testbed.TestDatabases#all")
@@ -112,14 +112,22 @@ class FunctionNotLoadedOnServerTest {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("remark");
         try (WakeReceiver receiver = new WakeReceiver()) {
-            sweepEverySecond(schema, installed(schema, version, receiver, "rm-" + version));
+            TenantSpec spec = installed(schema, version, receiver, "rm-" + version);
+            sweepEverySecond(schema, spec);
             db.restart();
             long pid = db.pid();
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> marks(schema) == 1);
+            long restarted = System.nanoTime();
+            if (!db.isMariaDb()) {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> marks(schema) == 1);
+                System.out.printf("%s: marked again by the sweep event %d ms after the restart%n", db,
+                        Duration.ofNanos(System.nanoTime() - restarted).toMillis());
+            }
             drainUdp(receiver);
             insert(schema, 1);
             assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I rm-" + version + "\n");
             assertThat(db.pid()).isEqualTo(pid);
+            // No event left firing every second on the shared server.
+            assertThat(Fixtures.installer().uninstall(spec).hasProblems()).isFalse();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.wakeq.operator.tenant;
 
 import dev.wakeq.install.InstallReport;
 import dev.wakeq.install.InvalidSpecException;
+import dev.wakeq.install.Reason;
 import dev.wakeq.install.TenantInstaller;
 import dev.wakeq.install.TenantSpec;
 import dev.wakeq.operator.config.OperatorConfig;
@@ -120,7 +121,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
                     "could not update the pool's tenants Secret: " + e.getMessage());
             return false;
         }
-        InstallReport report = installer.install(spec);
+        InstallReport report = installer.install(spec, functionWasNotLoaded(tenant.getStatus()));
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
@@ -158,6 +159,12 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         registry.remove(namespace, poolName, name);
         sightings.forget(name);
         return DeleteControl.defaultDelete();
+    }
+
+    private static boolean functionWasNotLoaded(QueueTenantStatus status) {
+        return status != null && status.getConditions() != null && status.getConditions().stream()
+                .anyMatch(c -> TenantStatusBuilder.FUNCTION_INSTALLED.equals(c.getType())
+                        && Reason.FunctionNotLoaded.name().equals(c.getReason()));
     }
 
     /**
