@@ -102,6 +102,43 @@ class FunctionNotLoadedOnServerTest {
     }
 
     /**
+     * Two tenants of one server while their function is not loaded, both with inserts (which opens their triggers).
+     * The first one's run re-creates the function once the file is back; the second one's next run, told its last run
+     * found the function not loaded, swaps its trigger for an identical one. On MariaDB that is what makes it wake
+     * again: its trigger kept the parse from while the function was not loaded (checked first, without the renewal).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void aSecondTenantRenewsItsTriggerWhenTheFunctionIsBack(DbServer db) throws Exception {
+        String version = "nl" + VERSIONS.incrementAndGet();
+        TestSchema first = db.newSchema("renew_a");
+        TestSchema second = db.newSchema("renew_b");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec a = installed(first, version, receiver, "ra-" + version);
+            TenantSpec b = installed(second, version, receiver, "rb-" + version);
+            TenantInstaller installer = Fixtures.installer();
+            Fixtures.deleteLibraryByHand(db, version);
+            db.restart();
+            insert(first, 1);
+            insert(second, 1);
+            assertThat(installer.install(b).problem(Reason.FunctionNotLoaded)).isPresent();
+            Fixtures.library(db, version);
+            assertThat(installer.install(a).problems()).isEmpty();
+            drainUdp(receiver);
+            if (db.isMariaDb()) {
+                assertThat(installer.install(b).problems()).isEmpty();
+                insert(second, 1);
+                assertThat(drainUdp(receiver)).as("the old parse still calls a stored function").isZero();
+            }
+            InstallReport renewed = installer.install(b, true);
+            assertThat(renewed.problems()).as(renewed.toString()).isEmpty();
+            drainUdp(receiver);
+            insert(second, 1);
+            assertThat(nextUdp(receiver)).isEqualTo("udp WQ1 I rb-" + version + "\n");
+        }
+    }
+
+    /**
      * An ordinary restart (library in place). MySQL 8: it empties the marks too; without any installer run the sweep
      * event checks the function itself, marks it and sweeps, so wake-ups come back within one sweep interval on their
      * own (the event runs every second here). MariaDB has no marks: wake-ups work right after the start.
