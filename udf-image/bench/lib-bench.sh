@@ -13,7 +13,7 @@ bench_setup() {
 
   # From the installer's own template, so the benchmarks measure the trigger that tenants get.
   local template=$UDF_IMAGE/../src/main/java/dev/wakeq/install/TriggerSql.java
-  STATEMENT=$(sed -n "s/^ *%sIF %s THEN DO %s('%s', %d, '%s', 0, \(.*\)); END IF; END\"\"\";\$/\1/p" "$template")
+  STATEMENT=$(sed -n "s/^ *%s('%s', %d, '%s', 0, \(.*\))\"\"\";\$/\1/p" "$template")
   [[ -n $STATEMENT ]] || { echo "no statement argument found in $template" >&2; return 1; }
 
   make -s -C "$UDF_IMAGE" all
