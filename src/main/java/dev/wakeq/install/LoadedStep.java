@@ -48,8 +48,9 @@ final class LoadedStep {
             return false;
         }
         boolean mariaDb = settings.mariaDb();
-        Boolean marked = mariaDb ? Boolean.FALSE : ctx.attempt(new Need("SELECT", ctx.qualified(LoadedSql.TABLE.name())),
-                () -> LoadedSql.isMarked(ctx.sql, ctx.spec.schema(), fn));
+        Need readMarks = new Need("SELECT", ctx.qualified(LoadedSql.TABLE.name()));
+        Boolean marked = mariaDb ? Boolean.FALSE
+                : ctx.attempt(readMarks, () -> LoadedSql.isMarked(ctx.sql, ctx.spec.schema(), fn));
         if (marked == null) {
             ctx.report(Kind.FUNCTION_LOADED, fn.name(), Found.UNKNOWN, Action.SKIPPED, "could not be read");
             return false;
@@ -95,7 +96,8 @@ final class LoadedStep {
             return Loaded.YES;
         }
         // The log says the open failed at start (or cannot be read); it still says so after someone re-created the
-        // function, so a mark anywhere on the server for this function is what proves it was re-created since.
+        // function, so a mark anywhere on the server for this function is what proves it was re-created since. No
+        // renewal needed here: MySQL looks the function up by name again each time a statement calling it runs.
         if (Boolean.TRUE.equals(markedElsewhere(ctx, fn))) {
             return Loaded.YES;
         }
@@ -130,7 +132,7 @@ final class LoadedStep {
      * Once the library file is back, drops and creates the function again under a server-wide lock, which loads it.
      * On MySQL only when nothing can be calling it: no schema holds a mark for it (a mark is the only thing that lets
      * a trigger call it); on MariaDB its callers get error 1305 until then either way, which their handler swallows.
-     * While the file is missing the dead entry stays listed, uncalled.
+     * While the file is missing the dead entry stays listed (on MySQL uncalled).
      */
     private static Repair repair(RunContext ctx, boolean mariaDb, SqlIdentifier fn) {
         String library = ObjectNames.library(ctx.spec.functionVersion());
