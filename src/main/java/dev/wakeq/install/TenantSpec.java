@@ -194,7 +194,8 @@ public record TenantSpec(String dbHost, int dbPort, SqlIdentifier schema, String
             try {
                 return SqlIdentifier.of(field, value);
             } catch (SqlIdentifier.InvalidIdentifierException e) {
-                throw new InvalidSpecException(field, e.getMessage());
+                // The field is named once: InvalidSpecException puts it in front.
+                throw new InvalidSpecException(field, e.problem());
             }
         }
     }

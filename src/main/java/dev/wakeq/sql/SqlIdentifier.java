@@ -41,11 +41,22 @@ public record SqlIdentifier(String name) {
     /** Thrown before any SQL runs when a name does not match the pattern. */
     public static final class InvalidIdentifierException extends IllegalArgumentException {
         private final String field;
+        private final String problem;
 
         InvalidIdentifierException(String field, String value) {
-            super(field + " " + describe(value) + " is not a valid identifier: use 1-64 characters of "
-                    + "letters, digits, '_' and '-' (not first)");
+            super(field + " " + problemOf(value));
             this.field = field;
+            this.problem = problemOf(value);
+        }
+
+        private static String problemOf(String value) {
+            return describe(value) + " is not a valid identifier: use 1-64 characters of letters, digits, '_' and '-' "
+                    + "(not first)";
+        }
+
+        /** What is wrong with the value, without the field's name. */
+        public String problem() {
+            return problem;
         }
 
         /** Which field was wrong, e.g. "queue table". */

@@ -43,7 +43,11 @@ class TenantSpecTest {
             throw new AssertionError("no connection may be opened");
         }, (sql, params) -> statements.incrementAndGet());
         assertThatThrownBy(() -> installer.install(valid().queueTable("_queue`; DROP TABLE x; -- ").build()))
-                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.field()).isEqualTo("queueTable"));
+                .isInstanceOfSatisfying(InvalidSpecException.class, e -> {
+                    assertThat(e.field()).isEqualTo("queueTable");
+                    // The field is named once (it was "queueTable: queueTable '...'").
+                    assertThat(e.getMessage()).startsWith("queueTable: '").containsOnlyOnce("queueTable");
+                });
         assertThat(connections).hasValue(0);
         assertThat(statements).hasValue(0);
     }

@@ -108,7 +108,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             spec = resolved.spec(key);
         } catch (InvalidSpecException e) {
             // The CRD schema rejects most bad input; this catches what a pattern cannot (e.g. an IP's range).
-            conditions.set("SpecValid", false, "InvalidSpec", "spec field " + e.field() + ": " + e.getMessage());
+            conditions.set("SpecValid", false, "InvalidSpec", "invalid spec: " + e.getMessage());
             return false;
         }
         try {
