@@ -88,6 +88,7 @@ final class BinlogStream implements AutoCloseable {
 
     private void run() {
         Duration retry = timings.minRetry();
+        String lastLogged = null;
         while (!closed) {
             RelayServer s = server.get();
             Optional<RelayStatus> problem = preflight.check(s);
@@ -95,6 +96,7 @@ final class BinlogStream implements AutoCloseable {
                 Attempt attempt = stream(s);
                 if (attempt.streamed()) {
                     retry = timings.minRetry();
+                    lastLogged = null;
                 }
                 problem = Optional.of(attempt.end());
             }
@@ -102,7 +104,11 @@ final class BinlogStream implements AutoCloseable {
                 return;
             }
             statusSink.accept(problem.get());
-            LOG.warning("relay for " + s.address() + " not streaming: " + problem.get());
+            // Once per distinct problem: a server down for an hour is one line, not one per retry.
+            if (!problem.get().message().equals(lastLogged)) {
+                lastLogged = problem.get().message();
+                LOG.warning("relay for " + s.address() + " not streaming: " + problem.get());
+            }
             sleep(retry);
             retry = retry.multipliedBy(2).compareTo(timings.maxRetry()) > 0 ? timings.maxRetry()
                     : retry.multipliedBy(2);

@@ -31,6 +31,10 @@ class BinlogRelayOnServerTest {
             try (BinlogRelay relay = RelayFixture.start(RelayFixture.relayAccount(db), a)) {
                 awaitStreamingAndSwept(relay, inbox, a);
                 assertThat(triggersOn(db, a)).isZero();
+                if (!db.isMariaDb()) {
+                    // MySQL 8's default authentication, which the replication client must speak.
+                    assertThat(authPlugin(db, DbServer.RELAY_USER)).isEqualTo("caching_sha2_password");
+                }
                 RelayFixture.insert(db, a, 1);
                 await().atMost(WAIT).until(() -> inbox.inserts(a.key()) == 1);
                 RelayFixture.insert(db, a, 1);
@@ -139,6 +143,17 @@ class BinlogRelayOnServerTest {
         await().atMost(WAIT).until(() -> relay.status().streaming());
         for (RelayTenant t : tenants) {
             await().atMost(WAIT).until(() -> inbox.sweeps(t.key()) >= 1);
+        }
+    }
+
+    private static String authPlugin(DbServer db, String user) throws SQLException {
+        try (Connection c = db.rootConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT plugin FROM mysql.user WHERE user = ? AND host = '%'")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 
