@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -74,6 +75,20 @@ class BinlogRelayFaultsTest {
             } finally {
                 setGlobal(db, "binlog_format", "'ROW'");
             }
+        }
+    }
+
+    @Test
+    void binlogTransactionCompressionOnMysql8IsBinlogFormat() throws Exception {
+        DbServer db = TestDatabases.mysql8();
+        try {
+            setGlobal(db, "binlog_transaction_compression", "ON");
+            try (BinlogRelay relay = RelayFixture.start(RelayFixture.relayAccount(db))) {
+                await().atMost(WAIT).until(() -> relay.status().problem() == RelayProblem.BinlogFormat);
+                assertThat(relay.status().message()).contains("binlog_transaction_compression=ON");
+            }
+        } finally {
+            setGlobal(db, "binlog_transaction_compression", "OFF");
         }
     }
 
