@@ -18,12 +18,13 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Sends wake-ups as the database would: an insert as one UDP datagram (what the trigger sends), a sweep over TCP
  * (what the event sends), to the tenant's pool. Each kind has its own thread, so the binary-log thread never
- * waits on the network and a slow sweep connection never delays an insert's datagram. Inserts go out in the
- * order their transactions committed, one per transaction and tenant (a bounded queue: when it is full a
+ * waits on the network (see {@link #insert}) and a slow sweep connection never delays an insert's datagram.
+ * Inserts go out in the order their transactions committed, one per transaction and tenant (a bounded queue: when it is full a
  * wake-up is dropped and counted); sweeps wait in a set, one per tenant (a sweep for a tenant already waiting adds
  * nothing). Nothing is retried: a lost wake-up costs latency until the next sweep, never a job.
  */
@@ -34,6 +35,8 @@ final class WakeSender implements AutoCloseable {
     private final DatagramSocket udp;
     private final int connectTimeoutMillis;
     private final RelayMetrics metrics;
+    /** Dotted IPv4, or anything with a colon (IPv6): InetSocketAddress resolves neither through DNS. */
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     /** Inserts waiting to be sent; a full queue means the network is far slower than the server's commits. */
     private static final int MAX_QUEUED_INSERTS = 65_536;
 
@@ -51,8 +54,15 @@ final class WakeSender implements AutoCloseable {
         sweeps.start();
     }
 
+    /**
+     * To an IP address (what the operator always gives: a Service's cluster IP or an advertised IP) the datagram
+     * goes out at once on the caller's thread: no name to resolve, and a thread hand-off less between commit and
+     * claim. A host name could stall on DNS, so that goes through the insert thread.
+     */
     void insert(RelayTenant tenant) {
-        if (!inserts.offer(tenant)) {
+        if (IP_LITERAL.matcher(tenant.wakeHost()).matches()) {
+            sendInsert(tenant);
+        } else if (!inserts.offer(tenant)) {
             metrics.sendFailure();
         }
     }

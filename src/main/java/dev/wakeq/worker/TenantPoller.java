@@ -23,8 +23,12 @@ final class TenantPoller {
 
     /** A saturated handler pool frees slots without telling pollers; re-check this often. */
     private static final long CAPACITY_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /** A binlog tenant's commit window, in commit-poll intervals: room for a re-poll or three, rarely used. */
-    private static final int BINLOG_COMMIT_POLLS = 4;
+    /**
+     * How long after a relay's wake-up an empty claim query is repeated (at the pacer's backoff: 5, 10, 20 ms). The
+     * server writes the binary log a moment before InnoDB's commit makes the row visible: 0 of 600 rows were
+     * missed on a quiet machine (../NOTES), about 1 in 100 on a loaded one (scripts/relay-bench.sh).
+     */
+    private static final long BINLOG_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final TenantConfig tenant;
     private final PollerContext ctx;
@@ -42,6 +46,10 @@ final class TenantPoller {
     private boolean retiring;
     private boolean pollRequested;
     private long activeUntil;
+    /** A binlog tenant's poller keeps its thread and connection, sending nothing, until then: see claimed(). */
+    private long lingerUntil;
+    /** A binlog tenant's empty claim queries are repeated until then (the row may not be visible yet). */
+    private long recheckUntil;
     private boolean wakeWaiting;
     private long firstWakeAt;
     private int inFlight;
@@ -52,17 +60,17 @@ final class TenantPoller {
         this.queue = new TenantQueue(tenant.queueTable(), tenant.deadLetterTable());
         this.runner = new JobRunner(tenant.name(), ctx.handler(), this::isRetiring, this::report);
         this.recorder = new OutcomeRecorder(tenant.name(), queue, ctx, this::retryDue);
-        // A relay's wake-up follows the commit: no idle tail for late commits (see claimed()), and a commit window
-        // of a few commit-poll intervals instead of the trigger's 10 ms, because the server writes the binary log
-        // a moment before InnoDB's commit makes the row visible (measured: 0 of 600 rows missed, ../NOTES).
+        // A relay's wake-up follows the commit: no quick commit polls and no idle tail for late commits (see
+        // claimed() for the short re-check that replaces them).
         boolean afterCommit = tenant.wakeSource() == WakeSource.BINLOG;
-        long commitPoll = ctx.config().commitPollInterval().toNanos();
         this.idleNanos = afterCommit ? 0 : ctx.config().idleTimeout().toNanos();
         long now = System.nanoTime();
         this.activeUntil = now;
+        this.lingerUntil = now;
+        this.recheckUntil = now;
         this.pacer = new PollPacer(ctx.config().minPollInterval().toNanos(),
-                ctx.config().maxPollInterval().toNanos(), commitPoll,
-                afterCommit ? BINLOG_COMMIT_POLLS * commitPoll : ctx.config().commitWindow().toNanos(), now);
+                ctx.config().maxPollInterval().toNanos(), afterCommit ? 0 : ctx.config().commitPollInterval().toNanos(),
+                afterCommit ? 0 : ctx.config().commitWindow().toNanos(), now);
     }
 
     TenantConfig tenant() {
@@ -82,6 +90,9 @@ final class TenantPoller {
             }
             if (kind == WakeMessage.Kind.INSERT && arrivalNanos + idleNanos - activeUntil > 0) {
                 activeUntil = arrivalNanos + idleNanos;
+            }
+            if (kind == WakeMessage.Kind.INSERT && tenant.wakeSource() == WakeSource.BINLOG) {
+                recheckUntil = arrivalNanos + BINLOG_RECHECK_NANOS;
             }
             requestPoll(arrivalNanos);
         } finally {
@@ -213,6 +224,9 @@ final class TenantPoller {
                     if (!pollRequested && activeUntil - wakeAt < 0) {
                         wakeAt = activeUntil;
                     }
+                } else if (inFlight == 0 && outcomes.isEmpty() && lingerUntil - now > 0) {
+                    // No query, but the next wake-up finds the connection open (a new one costs milliseconds).
+                    wakeAt = lingerUntil;
                 } else if (inFlight == 0 && outcomes.isEmpty()) {
                     stopped();
                     return null;
@@ -268,8 +282,14 @@ final class TenantPoller {
         lock.lock();
         try {
             pacer.polled(end, !rows.isEmpty());
+            if (rows.isEmpty() && end - recheckUntil < 0) {
+                pollRequested = true;
+            }
             if (!rows.isEmpty()) {
                 inFlight += rows.size();
+                if (tenant.wakeSource() == WakeSource.BINLOG) {
+                    lingerUntil = end + ctx.config().idleTimeout().toNanos();
+                }
                 if (idleNanos == 0 && rows.size() == slots) {
                     // No idle tail keeps the poller going: a full batch may have left rows behind, so ask for the
                     // next. A short batch found every ready row, and rows inserted since bring their own wake-up.

@@ -56,6 +56,11 @@ public final class DbServer {
         return server.port();
     }
 
+    /** The server process's id, for benchmarks that read its CPU time. */
+    public long pid() {
+        return server.pid();
+    }
+
     /** The server's {@code @@plugin_dir}: private to this run, so tests may write loadable functions into it. */
     public Path pluginDir() {
         return server.pluginDir();

@@ -35,8 +35,9 @@ class BinlogWakeSourceTest {
             WorkerFixture.Tenant t = WorkerFixture.tenant(db, "binlog_src");
             w.writeTenantsText("{\"version\":1,\"tenants\":[" + t.json().replace("}", ",\"wakeSource\":\"Binlog\"}")
                     + "]}");
-            // An idle timeout far longer than the test: a trigger tenant would keep polling through all of it.
-            w.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(60)), handler);
+            // A trigger tenant polls through its idle timeout (5, 10, 20 ... 1000 ms apart, some 8 queries in 2 s);
+            // a binlog tenant's poller only keeps its connection that long.
+            w.start(WorkerFixture.config().idleTimeout(Duration.ofSeconds(2)), handler);
             RelayTenant relayed = new RelayTenant(t.key(), t.name(), t.schema().name(), "_queue", "127.0.0.1",
                     w.runtime.port());
             RelayTimings timings = new RelayTimings(Duration.ofMinutes(10), Duration.ofSeconds(1),
@@ -52,8 +53,8 @@ class BinlogWakeSourceTest {
                     String payload = "job-" + i;
                     t.insert(payload);
                     await().atMost(WAIT).until(() -> handler.succeeded.contains(payload));
-                    await().atMost(WAIT).until(() -> w.activePollers() == 0);
                 }
+                await().atMost(WAIT).until(() -> w.activePollers() == 0);
                 long queries = w.polls() - before;
                 // One claim per job; a rare re-poll when a row was not yet visible is allowed for, an idle tail
                 // (several queries per job) is not.
