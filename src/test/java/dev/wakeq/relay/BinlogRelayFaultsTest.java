@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestDatabases;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -110,6 +111,23 @@ class BinlogRelayFaultsTest {
         try (BinlogRelay relay = RelayFixture.start(nowhere)) {
             await().atMost(WAIT).until(() -> relay.status().problem() == RelayProblem.RelayNotConnected
                     && relay.status().message().contains("127.0.0.1:9"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void binlogIdleStreamIsKeptByHeartbeatsNotCutAndRestarted(DbServer db) throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (WakeInbox inbox = new WakeInbox()) {
+            RelayTenant a = RelayFixture.tenant(db, "relay_idle", inbox);
+            try (BinlogRelay relay = RelayFixture.start(meters, RelayFixture.relayAccount(db), a)) {
+                BinlogRelayOnServerTest.awaitStreamingAndSwept(relay, inbox, a);
+                // The watchdog cuts a stream silent for 3 heartbeats (3 s here): heartbeats must keep it whole.
+                await().during(Duration.ofSeconds(5)).atMost(WAIT)
+                        .until(() -> meters.counter("wakeq.relay.connects").count() == 1.0
+                                && relay.status().streaming());
+                assertThat(inbox.sweeps(a.key())).isEqualTo(1);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.wakeq.queue.QueueSchema;
 import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.testbed.DbServer;
 import dev.wakeq.testbed.TestSchema;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.sql.Connection;
@@ -38,7 +39,11 @@ final class RelayFixture {
     }
 
     static BinlogRelay start(RelayServer server, RelayTenant... tenants) throws IOException {
-        return BinlogRelay.start(new RelaySetup(server, List.of(tenants)), TIMINGS, new SimpleMeterRegistry());
+        return start(new SimpleMeterRegistry(), server, tenants);
+    }
+
+    static BinlogRelay start(MeterRegistry meters, RelayServer server, RelayTenant... tenants) throws IOException {
+        return BinlogRelay.start(new RelaySetup(server, List.of(tenants)), TIMINGS, meters);
     }
 
     static void insert(DbServer db, RelayTenant t, int rows) throws SQLException {
