@@ -26,7 +26,7 @@ final class TenantPoller {
     /**
      * How long after a relay's wake-up an empty claim query is repeated (at the pacer's backoff: 5, 10, 20 ms). The
      * server writes the binary log a moment before InnoDB's commit makes the row visible: 0 of 600 rows were
-     * missed on a quiet machine (../NOTES), about 1 in 100 on a loaded one (scripts/relay-bench.sh).
+     * missed on a quiet machine (../NOTES); on a loaded one a job in about 150 waited for the sweep without this.
      */
     private static final long BINLOG_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -224,7 +224,7 @@ final class TenantPoller {
                     if (!pollRequested && activeUntil - wakeAt < 0) {
                         wakeAt = activeUntil;
                     }
-                } else if (inFlight == 0 && outcomes.isEmpty() && lingerUntil - now > 0) {
+                } else if (!retiring && inFlight == 0 && outcomes.isEmpty() && lingerUntil - now > 0) {
                     // No query, but the next wake-up finds the connection open (a new one costs milliseconds).
                     wakeAt = lingerUntil;
                 } else if (inFlight == 0 && outcomes.isEmpty()) {

@@ -64,6 +64,27 @@ class BinlogWakeSourceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    void binlogTenantRemovedWhileItsPollerLingersStopsIt(DbServer db) throws Exception {
+        RecordingHandler handler = new RecordingHandler();
+        try (WorkerFixture w = new WorkerFixture()) {
+            WorkerFixture.Tenant t = WorkerFixture.tenant(db, "binlog_linger");
+            w.writeTenantsText("{\"version\":1,\"tenants\":[" + t.json().replace("}", ",\"wakeSource\":\"Binlog\"}")
+                    + "]}");
+            // Lingering (connection kept, no queries) would last 5 minutes: retiring must end it at once.
+            w.start(WorkerFixture.config().idleTimeout(Duration.ofMinutes(5)), handler);
+            t.insert("linger");
+            w.insertWake(t);
+            await().atMost(WAIT).until(() -> handler.succeeded.contains("linger"));
+            assertThat(w.activePollers()).isEqualTo(1);
+            long polls = w.polls();
+            w.writeTenantsText("{\"version\":1,\"tenants\":[]}");
+            await().atMost(WAIT).until(() -> w.activePollers() == 0);
+            assertThat(w.polls()).isEqualTo(polls);
+        }
+    }
+
     @Test
     void tenantsFileNamesTheWakeSource() throws Exception {
         String entry = "{\"key\":\"k\",\"name\":\"n\",\"jdbcUrl\":\"jdbc:mysql://h/d\",\"user\":\"u\",\"password\":\"p\"";
