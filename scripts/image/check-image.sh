@@ -6,7 +6,8 @@
 #     finds what it links against inside the image
 #   - in a private mount and PID namespace, with the image's root read-only, an empty tmpfs at /tmp and
 #     uid 1001, like the chart's pods: java -version; the worker role (args: worker) listens and takes a
-#     TCP connection, logs, does not boot Quarkus, and stops on SIGTERM; the operator role (no arguments)
+#     TCP connection, logs, does not boot Quarkus, and stops on SIGTERM; the relay role (args: relay) reads
+#     its relay file and reports its closed server, without Quarkus, and stops on SIGTERM; the operator role (no arguments)
 #     boots Quarkus and starts its controllers (there is no API server to go further)
 #   - a rebuild in fresh directories gives the same bytes (with --rebuild)
 # Usage: scripts/image/check-image.sh TARBALL [--rebuild]
@@ -118,6 +119,8 @@ container() {
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
     printf "{\"version\":1,\"tenants\":[]}\n" >"$root/tmp/tenants.json"
+    printf "{\"version\":1,\"server\":{\"host\":\"127.0.0.1\",\"port\":9,\"user\":\"u\",\"password\":\"p\"},\"tenants\":[]}\n" \
+      >"$root/tmp/relay.json"
     exec python3 "$@"' container "$root" "$work/run.py" "$root" "$work/config.json" "$@"
 }
 
@@ -180,6 +183,16 @@ fi
 ok "worker role: listens on UDP and TCP $port, accepted a TCP wake-up, logs to the console, no Quarkus"
 stop worker
 ok "worker role stops on SIGTERM"
+
+# No database here: the relay role starts, finds nothing listening on the relay file's server and says so.
+start relay WAKEQ_RELAY_FILE=/tmp/relay.json WAKEQ_METRICS_PORT=0 -- relay
+wait_for "not streaming: RelayNotConnected" 30
+if grep -q -e 'Quarkus' -e 'Registered reconciler' "$work/relay.log"; then
+  echo "the relay role booted Quarkus:"; cat "$work/relay.log"; exit 1
+fi
+ok "relay role: reads its relay file, reports RelayNotConnected for a closed port, logs to the console, no Quarkus"
+stop relay
+ok "relay role stops on SIGTERM"
 
 # No API server here: the operator boots Quarkus and its controllers, then could only fail to reach the
 # cluster, so the check stops at the controllers' start.

@@ -1,5 +1,6 @@
 package dev.wakeq;
 
+import dev.wakeq.relay.RelayMain;
 import dev.wakeq.worker.WorkerMain;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -11,13 +12,15 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * The image's entry point: one image runs both roles. {@code worker [--name=value...]} runs the worker
- * ({@link WorkerMain}), which is what the operator's worker Deployment passes; anything else boots the operator.
+ * The image's entry point: one image runs every role. {@code worker [--name=value...]} runs the worker
+ * ({@link WorkerMain}), which is what the operator's worker Deployment passes; {@code relay [--name=value...]} runs
+ * the binary-log relay ({@link RelayMain}); anything else boots the operator.
  */
 @QuarkusMain
 public final class WakeqMain {
 
     public static final String WORKER = "worker";
+    public static final String RELAY = "relay";
 
     /** A role's entry point, so the choice can be tested without starting either. */
     @FunctionalInterface
@@ -32,16 +35,21 @@ public final class WakeqMain {
         dispatch(args, a -> {
             logToConsole();
             WorkerMain.main(a);
+        }, a -> {
+            logToConsole();
+            RelayMain.main(a);
         }, Quarkus::run);
     }
 
     /**
-     * The worker is started directly, never through Quarkus: booting Quarkus would start the operator (its
-     * controllers, leader election and API server connection) inside every worker pod.
+     * The worker and the relay are started directly, never through Quarkus: booting Quarkus would start the
+     * operator (its controllers, leader election and API server connection) inside every such pod.
      */
-    static void dispatch(String[] args, Role worker, Role operator) throws Exception {
+    static void dispatch(String[] args, Role worker, Role relay, Role operator) throws Exception {
         if (args.length > 0 && WORKER.equals(args[0])) {
             worker.run(Arrays.copyOfRange(args, 1, args.length));
+        } else if (args.length > 0 && RELAY.equals(args[0])) {
+            relay.run(Arrays.copyOfRange(args, 1, args.length));
         } else {
             operator.run(args);
         }

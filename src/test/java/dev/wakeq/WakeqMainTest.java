@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The image runs one entry point; its first argument decides between worker and operator. */
+/** The image runs one entry point; its first argument decides between worker, relay and operator. */
 class WakeqMainTest {
 
     private final List<String> calls = new ArrayList<>();
 
     private void run(String... args) throws Exception {
         WakeqMain.dispatch(args, a -> calls.add("worker " + String.join(" ", a)),
-                a -> calls.add("operator " + String.join(" ", a)));
+                a -> calls.add("relay " + String.join(" ", a)), a -> calls.add("operator " + String.join(" ", a)));
     }
 
     @Test
@@ -30,10 +30,17 @@ class WakeqMainTest {
     }
 
     @Test
+    void relayArgumentRunsTheRelayWithTheRestOfTheArguments() throws Exception {
+        run("relay", "--relay-file=/etc/wakeq/relay.json");
+        assertThat(calls).containsExactly("relay --relay-file=/etc/wakeq/relay.json");
+    }
+
+    @Test
     void noArgumentsOrAnythingElseBootsTheOperator() throws Exception {
         run();
         run("--help");
         run("workers");
-        assertThat(calls).containsExactly("operator ", "operator --help", "operator workers");
+        run("relays");
+        assertThat(calls).containsExactly("operator ", "operator --help", "operator workers", "operator relays");
     }
 }

@@ -75,6 +75,11 @@ public final class LocalMysqld implements AutoCloseable {
         return spec.pluginDir();
     }
 
+    /** The server's process id (benchmarks read its CPU time from /proc). */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path logFile() {
         return spec.workDir().resolve("server.log");
     }

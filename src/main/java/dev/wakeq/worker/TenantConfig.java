@@ -14,9 +14,16 @@ import java.util.Objects;
  * @param password        never logged; {@link #toString()} leaves it out
  * @param queueTable      the queue table
  * @param deadLetterTable the dead-letter table
+ * @param wakeSource      who sends its insert wake-ups (before or after the commit)
  */
 public record TenantConfig(String key, String name, String jdbcUrl, String user, String password,
-                           SqlIdentifier queueTable, SqlIdentifier deadLetterTable) {
+                           SqlIdentifier queueTable, SqlIdentifier deadLetterTable, WakeSource wakeSource) {
+
+    /** A tenant woken by its trigger, the default source. */
+    public TenantConfig(String key, String name, String jdbcUrl, String user, String password,
+                        SqlIdentifier queueTable, SqlIdentifier deadLetterTable) {
+        this(key, name, jdbcUrl, user, password, queueTable, deadLetterTable, WakeSource.TRIGGER);
+    }
 
     public TenantConfig {
         Objects.requireNonNull(key, "key");
@@ -26,11 +33,13 @@ public record TenantConfig(String key, String name, String jdbcUrl, String user,
         Objects.requireNonNull(password, "password");
         Objects.requireNonNull(queueTable, "queueTable");
         Objects.requireNonNull(deadLetterTable, "deadLetterTable");
+        Objects.requireNonNull(wakeSource, "wakeSource");
     }
 
     /** The URL may carry credentials as parameters too, so only the name and tables are shown. */
     @Override
     public String toString() {
-        return "TenantConfig[name=" + name + ", queueTable=" + queueTable + ", deadLetterTable=" + deadLetterTable + "]";
+        return "TenantConfig[name=" + name + ", queueTable=" + queueTable + ", deadLetterTable=" + deadLetterTable
+                + ", wakeSource=" + wakeSource + "]";
     }
 }

@@ -74,8 +74,15 @@ public final class TenantsFileParser {
         SqlIdentifier dead = node.hasNonNull("deadLetterTable")
                 ? identifier(node, "deadLetterTable", where, null)
                 : QueueSchema.defaultDeadLetterTable(queue);
+        WakeSource source = WakeSource.TRIGGER;
+        if (node.hasNonNull("wakeSource")) {
+            source = WakeSource.parse(text(node, "wakeSource", where));
+            if (source == null) {
+                throw new InvalidTenantsFileException(where + ".wakeSource: must be Trigger or Binlog");
+            }
+        }
         return new TenantConfig(key, text(node, "name", where), url, text(node, "user", where),
-                text(node, "password", where), queue, dead);
+                text(node, "password", where), queue, dead, source);
     }
 
     private static SqlIdentifier identifier(JsonNode node, String field, String where, String fallback)

@@ -21,6 +21,8 @@ public final class DbServer {
     public static final String OPERATOR_PASSWORD = "operator-pw-7f3a";
     public static final String WORKER_USER = "wakeq_worker";
     public static final String WORKER_PASSWORD = "worker-pw-19c2";
+    public static final String RELAY_USER = "wakeq_relay";
+    public static final String RELAY_PASSWORD = "relay-pw-5d81";
 
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
@@ -52,6 +54,11 @@ public final class DbServer {
 
     public int port() {
         return server.port();
+    }
+
+    /** The server process's id, for benchmarks that read its CPU time. */
+    public long pid() {
+        return server.pid();
     }
 
     /** The server's {@code @@plugin_dir}: private to this run, so tests may write loadable functions into it. */
@@ -141,6 +148,10 @@ public final class DbServer {
                     + OPERATOR_USER + "'@'%'");
             s.execute("CREATE USER IF NOT EXISTS '" + WORKER_USER + "'@'%' IDENTIFIED BY '" + WORKER_PASSWORD + "'");
             s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON *.* TO '" + WORKER_USER + "'@'%'");
+            // The binlog relay's account: a replication client and nothing else (MariaDB 10.11 takes REPLICATION
+            // CLIENT as the old name of BINLOG MONITOR). MySQL 8 creates it with caching_sha2_password.
+            s.execute("CREATE USER IF NOT EXISTS '" + RELAY_USER + "'@'%' IDENTIFIED BY '" + RELAY_PASSWORD + "'");
+            s.execute("GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + RELAY_USER + "'@'%'");
         }
     }
 

@@ -21,6 +21,8 @@ public final class TestDatabases {
 
     private static DbServer mariadb;
     private static DbServer mysql8;
+    private static DbServer mariadbNoBinlog;
+    private static DbServer mysql8NoBinlog;
 
     private TestDatabases() {
     }
@@ -35,7 +37,10 @@ public final class TestDatabases {
                 throw new IllegalStateException(MARIADBD + " is missing: run scripts/testbed/prepare.sh "
                         + "(installs the Debian package mariadb-server)");
             }
-            mariadb = start("mariadb-10.11", LocalMysqld.Flavor.MARIADB, MARIADBD, null, List.of());
+            // A row-based binary log, as the binlog relay needs (MariaDB's defaults are off and MIXED); trusting
+            // function creators then lets the non-SUPER operator account create triggers, as on MySQL 8 below.
+            mariadb = start("mariadb-10.11", LocalMysqld.Flavor.MARIADB, MARIADBD, null, List.of(
+                    "--log-bin=mariadb-bin", "--binlog-format=ROW", "--log-bin-trust-function-creators=ON"));
         }
         return mariadb;
     }
@@ -53,6 +58,35 @@ public final class TestDatabases {
             }
         }
         return mysql8;
+    }
+
+    /**
+     * A second server of {@code flavor} with no binary log at all, started on first use: what the binlog relay
+     * must name as BinlogDisabled. Apart from the shared servers because log_bin cannot change at run time.
+     */
+    public static synchronized DbServer withoutBinlog(LocalMysqld.Flavor flavor) {
+        return switch (flavor) {
+            case MARIADB -> {
+                if (mariadbNoBinlog == null) {
+                    mariadb();
+                    mariadbNoBinlog = start("mariadb-10.11-nobinlog", flavor, MARIADBD, null, List.of());
+                }
+                yield mariadbNoBinlog;
+            }
+            case MYSQL -> {
+                if (mysql8NoBinlog == null) {
+                    mysql8();
+                    try {
+                        Path base = MysqlDistribution.baseDir();
+                        mysql8NoBinlog = start("mysql-8.0-nobinlog", flavor, base.resolve("bin/mysqld"), base,
+                                List.of("--skip-log-bin"));
+                    } catch (IOException e) {
+                        throw new IllegalStateException("cannot unpack MySQL 8: " + e.getMessage(), e);
+                    }
+                }
+                yield mysql8NoBinlog;
+            }
+        };
     }
 
     private static DbServer start(String name, LocalMysqld.Flavor flavor, Path binary, Path base,
