@@ -75,7 +75,7 @@ public final class LocalMysqld implements AutoCloseable {
         return spec.pluginDir();
     }
 
-    /** The server's process id (benchmarks read its CPU time from /proc). */
+    /** The server's process id: benchmarks read its CPU time from /proc; a crash and restart changes it. */
     public long pid() {
         return process.pid();
     }
@@ -92,11 +92,6 @@ public final class LocalMysqld implements AutoCloseable {
     /** False once the server process has ended (stopped, or crashed). */
     public boolean isAlive() {
         return process != null && process.isAlive();
-    }
-
-    /** The server process's id; a crash and restart changes it. */
-    public long pid() {
-        return process.pid();
     }
 
     /** A connection as the server's root account (no password; loopback only). */

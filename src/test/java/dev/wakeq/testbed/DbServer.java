@@ -56,7 +56,7 @@ public final class DbServer {
         return server.port();
     }
 
-    /** The server process's id, for benchmarks that read its CPU time. */
+    /** The server process's id, for benchmarks that read its CPU time; unchanged across a test, no crash. */
     public long pid() {
         return server.pid();
     }
@@ -115,11 +115,6 @@ public final class DbServer {
     /** The server's error log. */
     public Path logFile() {
         return server.logFile();
-    }
-
-    /** The server process's id: unchanged across a test proves the server did not crash. */
-    public long pid() {
-        return server.pid();
     }
 
     /** Stops the server cleanly and starts it again on the same port and data. */
