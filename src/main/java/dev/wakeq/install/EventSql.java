@@ -23,7 +23,7 @@ final class EventSql {
     // logged. On MySQL 8 the call waits for the loaded mark, which the event sets again after a restart when the
     // error log shows the library opened at start-up (LoadedSql).
     static final String BODY = """
-            BEGIN DECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; %s END""";
+            BEGIN %sDECLARE CONTINUE HANDLER FOR SQLEXCEPTION BEGIN END; %s END""";
 
     /** The function's call in TCP mode (mode 1): one sweep wake-up for the tenant. */
     static final String CALL = """
@@ -54,8 +54,9 @@ final class EventSql {
 
     static String body(TenantSpec spec, ServerSql.Settings settings) {
         SqlIdentifier fn = ObjectNames.function(spec.functionVersion());
-        return BODY.formatted(settings.mariaDb() ? "DO " + call(spec) + ";"
-                : LoadedSql.eventCall(fn, ObjectNames.library(spec.functionVersion()), call(spec)));
+        return settings.mariaDb() ? BODY.formatted("", "DO " + call(spec) + ";")
+                : BODY.formatted(LoadedSql.EVENT_DECLARE,
+                LoadedSql.eventCall(fn, ObjectNames.library(spec.functionVersion()), call(spec)));
     }
 
     static String call(TenantSpec spec) {

@@ -46,11 +46,12 @@ final class LoadedSql {
             SELECT COUNT(*) FROM %s.%s WHERE server_key = @@server_uuid AND function_name = ?""";
 
     static final String MARK = """
-            INSERT IGNORE INTO %s.%s (server_key, function_name) VALUES (@@server_uuid, ?)""";
+            INSERT IGNORE INTO %s.%s (server_key, function_name) VALUES (?, ?)""";
 
     /**
-     * True when this run's error log (performance_schema.error_log, 8.0.22 and later) still holds the server's first
-     * line, so nothing of the start-up was discarded from its bounded buffer, and has no
+     * True when this run's error log (performance_schema.error_log, 8.0.22 and later) still holds this run's first
+     * line (MY-010116, "starting as process", logged no earlier than 10 s before the start), so nothing of the
+     * start-up was discarded from its bounded buffer (the oldest lines go first), and has no
      * ER_FAILED_TO_OPEN_SHARED_LIBRARY (MY-010901) naming the library: then every function loading it opened at
      * start-up. False when the log says the open failed or no longer reaches back to the start; NULL when it cannot
      * be read. The installer asks it, and the sweep event asks it to mark a function again after a restart on its
@@ -59,15 +60,27 @@ final class LoadedSql {
      * a stored event's doubled quotes undoubled, and the installer compares bodies.
      */
     static final String LOADED_AT_START = """
-            ((SELECT MIN(LOGGED) FROM performance_schema.error_log) <= NOW(6) - INTERVAL (SELECT VARIABLE_VALUE \
-            FROM performance_schema.global_status WHERE VARIABLE_NAME = 'Uptime') SECOND + INTERVAL 10 SECOND \
+            (EXISTS (SELECT 1 FROM performance_schema.error_log WHERE ERROR_CODE = 'MY-010116' AND LOGGED >= \
+            NOW(6) - INTERVAL (SELECT VARIABLE_VALUE + 10 FROM performance_schema.global_status \
+            WHERE VARIABLE_NAME = 'Uptime') SECOND) \
             AND NOT EXISTS (SELECT 1 FROM performance_schema.error_log WHERE ERROR_CODE = 'MY-010901' \
             AND DATA LIKE '%%%s%%'))""";
 
-    /** The sweep event's own marking after a restart, before its guarded sweep. */
+    /**
+     * The sweep event's own marking after a restart, before its guarded sweep. The identity goes through a local
+     * variable: with statement-based logging the INSERT is then logged with the value (NAME_CONST), so a replica
+     * applying it does not mark itself with its own {@code @@server_uuid}.
+     */
+    static final String EVENT_DECLARE = """
+            DECLARE wakeq_server VARCHAR(64) DEFAULT @@server_uuid; """;
+
     static final String EVENT_CALL = """
             IF NOT %1$s AND %2$s THEN INSERT IGNORE INTO %3$s (server_key, function_name) \
-            VALUES (@@server_uuid, '%4$s'); END IF; IF %1$s THEN DO %5$s; END IF;""";
+            VALUES (wakeq_server, '%4$s'); END IF; IF %1$s THEN DO %5$s; END IF;""";
+
+    /** The identity, read first and written as a value, for the same reason as EVENT_DECLARE. */
+    static final String SERVER_UUID = """
+            SELECT @@server_uuid""";
 
     private LoadedSql() {
     }
@@ -103,6 +116,7 @@ final class LoadedSql {
     }
 
     static void mark(SqlExecutor sql, SqlIdentifier schema, SqlIdentifier function) throws SQLException {
-        sql.update(MARK.formatted(schema.quoted(), TABLE.quoted()), function.name());
+        String server = sql.query(SERVER_UUID, rs -> rs.getString(1)).get(0);
+        sql.update(MARK.formatted(schema.quoted(), TABLE.quoted()), server, function.name());
     }
 }

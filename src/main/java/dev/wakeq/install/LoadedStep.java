@@ -22,7 +22,8 @@ final class LoadedStep {
 
     private enum Loaded { YES, NO, UNKNOWN }
 
-    private enum Repair { DONE, LIBRARY_MISSING, NOT_NOW }
+    /** UNTRIED: whether the file opens was not asked (inspect) or could not be (a privilege); NOT_NOW: it opens. */
+    private enum Repair { DONE, LIBRARY_MISSING, UNTRIED, NOT_NOW }
 
     /** Swaps the trigger for an identical one, so every session parses its body again; true when done. */
     @FunctionalInterface
@@ -66,7 +67,7 @@ final class LoadedStep {
             }
             return mariaDb ? current(ctx, fn) : loadedAgain(ctx, fn, false, "", () -> true);
         }
-        Repair repair = ctx.write ? repair(ctx, mariaDb, fn) : Repair.NOT_NOW;
+        Repair repair = ctx.write ? repair(ctx, mariaDb, fn) : Repair.UNTRIED;
         if (repair == Repair.DONE) {
             return loadedAgain(ctx, fn, false, "dropped and created again: it was listed but not loaded", renew);
         }
@@ -139,7 +140,7 @@ final class LoadedStep {
         Boolean opens = ctx.attempt(new Need("INSERT", "`mysql`.`func` (to test that " + library + " opens)"),
                 () -> LoadProbeSql.libraryOpens(ctx.sql, library));
         if (!Boolean.TRUE.equals(opens)) {
-            return opens == null ? Repair.NOT_NOW : Repair.LIBRARY_MISSING;
+            return opens == null ? Repair.UNTRIED : Repair.LIBRARY_MISSING;
         }
         String lock = "wakeq_load_" + fn.name();
         Boolean locked = ctx.attempt(new Need("EXECUTE", "GET_LOCK"),
@@ -205,11 +206,15 @@ final class LoadedStep {
             return "cannot tell whether function " + ObjectNames.function(version).name() + " is loaded on " + where
                     + (settings.mariaDb() ? "" : ": grant SELECT on performance_schema.error_log (MySQL 8.0.22 or "
                     + "later) and SELECT on every schema whose trigger calls it")
-                    + "; until then its trigger and event do not call it and workers sweep the tenant";
+                    + "; until then its trigger and event do not call it and the operator sweeps the tenant";
         }
         String head = "function " + ObjectNames.function(version).name() + " is listed on " + where + " but not "
                 + "loaded: " + library + " was missing from " + settings.pluginDir() + " when the server started";
         String tail = ". Until then inserts go on without wake-ups and the operator sweeps the tenant at every retry";
+        if (repair == Repair.UNTRIED) {
+            return head + ". Put the file there if it is still missing (the wakeq-udf init container or wakeq-install, "
+                    + "on every server of a replication topology); wakeq then re-creates the function by itself" + tail;
+        }
         if (repair == Repair.LIBRARY_MISSING) {
             return head + " and is still missing. Put the file there (the wakeq-udf init container or wakeq-install, "
                     + "on every server of a replication topology); wakeq then re-creates the function by itself" + tail;

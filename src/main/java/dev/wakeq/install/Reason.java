@@ -32,6 +32,8 @@ public enum Reason {
      * would crash at the first call), so the trigger and event do not call it; put the library back.
      */
     FunctionNotLoaded,
+    /** MySQL 8: the {@code _wakeq_loaded} marks table is not MEMORY, so its marks would survive a restart. */
+    MarksTableNotMemory,
     /** An old function version was left in place because something may still call it. */
     OldFunctionKept,
     /** Any other database error; the message carries the vendor code. */

@@ -59,11 +59,6 @@ final class RunContext {
         }) != null;
     }
 
-    /** True once a failure showed the server cannot be reached; later steps are skipped. */
-    boolean lostConnection() {
-        return lost;
-    }
-
     void fail(SQLException e, SqlErrors.Need need) {
         problems.add(SqlErrors.problem(e, need, spec, settings == null ? null : settings.pluginDir()));
         lost |= SqlErrors.unreachable(e);

@@ -11,17 +11,21 @@ final class TableSql {
 
     /** The queue, dead-letter and marks tables in one query, asked by schema and exact names. */
     static final String FIND = """
-            SELECT TABLE_NAME, TABLE_TYPE
+            SELECT TABLE_NAME, TABLE_TYPE, ENGINE
               FROM information_schema.TABLES
              WHERE TABLE_SCHEMA = ? AND TABLE_NAME IN (?, ?, ?)""";
 
     private TableSql() {
     }
 
-    /** Table name to TABLE_TYPE ("BASE TABLE", "VIEW") for those of the three that exist. */
-    static Map<String, String> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
-        Map<String, String> found = new HashMap<>();
-        sql.query(FIND, rs -> found.put(rs.getString(1), rs.getString(2)),
+    /** A table's TABLE_TYPE ("BASE TABLE", "VIEW") and ENGINE (null for a view). */
+    record Found(String type, String engine) {
+    }
+
+    /** Table name to what information_schema says of it, for those of the three that exist. */
+    static Map<String, Found> find(SqlExecutor sql, TenantSpec spec) throws SQLException {
+        Map<String, Found> found = new HashMap<>();
+        sql.query(FIND, rs -> found.put(rs.getString(1), new Found(rs.getString(2), rs.getString(3))),
                 spec.schema().name(), spec.queueTable().name(), spec.deadLetterTable().name(), LoadedSql.TABLE.name());
         return found;
     }

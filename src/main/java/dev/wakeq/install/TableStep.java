@@ -25,23 +25,41 @@ final class TableStep {
         TenantSpec spec = ctx.spec;
         String queue = spec.queueTable().name();
         String dead = spec.deadLetterTable().name();
-        Map<String, String> found = ctx.attempt(new Need("SELECT", "information_schema.TABLES"),
+        Map<String, TableSql.Found> found = ctx.attempt(new Need("SELECT", "information_schema.TABLES"),
                 () -> TableSql.find(ctx.sql, spec));
         if (found == null) {
             ctx.report(Kind.QUEUE_TABLE, queue, Found.UNKNOWN, Action.SKIPPED, "could not be read");
             ctx.report(Kind.DEAD_LETTER_TABLE, dead, Found.UNKNOWN, Action.SKIPPED, "could not be read");
             return new Ready(false, false);
         }
-        boolean queueReady = queue(ctx, found.get(queue));
-        deadLetter(ctx, found.get(dead));
-        return new Ready(queueReady, marks(ctx, found.containsKey(LoadedSql.TABLE.name())));
+        boolean queueReady = queue(ctx, typeOf(found.get(queue)));
+        deadLetter(ctx, typeOf(found.get(dead)));
+        return new Ready(queueReady, marks(ctx, found.get(LoadedSql.TABLE.name())));
     }
 
-    /** MySQL 8 only (LoadedSql); a failure is reported by LoadedStep, as what the mark waits for. */
-    private static boolean marks(RunContext ctx, boolean exists) {
+    private static String typeOf(TableSql.Found found) {
+        return found == null ? null : found.type();
+    }
+
+    /**
+     * MySQL 8 only (LoadedSql); a failure is reported by LoadedStep, as what the mark waits for. Only a MEMORY table
+     * is emptied by a restart: in any other engine a mark would outlive the restart that unloaded the function.
+     */
+    private static boolean marks(RunContext ctx, TableSql.Found found) {
         ServerSql.Settings settings = ctx.settings();
-        if (exists || settings != null && settings.mariaDb()) {
+        if (settings != null && settings.mariaDb()) {
             return true;
+        }
+        if (found != null) {
+            if ("MEMORY".equalsIgnoreCase(found.engine())) {
+                return true;
+            }
+            String table = ctx.qualified(LoadedSql.TABLE.name());
+            ctx.problem(Reason.MarksTableNotMemory, table + " is " + found.engine() + ", not MEMORY: its rows would "
+                    + "survive a restart and let the trigger call a function whose library did not load (MySQL 8 "
+                    + "crashes). Run ALTER TABLE " + table + " ENGINE=MEMORY, then TRUNCATE TABLE " + table
+                    + "; wakeq marks nothing until then");
+            return false;
         }
         return ctx.write && ctx.attemptTo(new Need("CREATE", ctx.qualified(LoadedSql.TABLE.name())),
                 () -> LoadedSql.createTable(ctx.sql, ctx.spec.schema()));

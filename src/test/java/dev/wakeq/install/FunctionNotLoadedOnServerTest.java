@@ -4,6 +4,7 @@ import static dev.wakeq.install.ObjectReport.Kind.FUNCTION_LOADED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wakeq.testbed.DbServer;
+import dev.wakeq.testbed.TestDatabases;
 import dev.wakeq.testbed.TestSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -184,6 +186,29 @@ class FunctionNotLoadedOnServerTest {
         String event = "`" + schema.name() + "`.`" + ObjectNames.event(spec.queueTable()).name() + "`";
         try (Connection c = schema.operator(); Statement s = c.createStatement()) {
             s.execute("ALTER EVENT " + event + " ON SCHEDULE EVERY 1 SECOND");
+        }
+    }
+
+    /**
+     * MySQL 8: a marks table someone converted to InnoDB would keep its marks across a restart; the installer reports
+     * it and marks nothing, and a MEMORY table again is used at once.
+     */
+    @Test
+    void aMarksTableThatIsNotMemoryIsReportedOnMySql8() throws Exception {
+        DbServer db = TestDatabases.mysql8();
+        String version = "nl" + VERSIONS.incrementAndGet();
+        TestSchema schema = db.newSchema("engine");
+        try (WakeReceiver receiver = new WakeReceiver()) {
+            TenantSpec spec = installed(schema, version, receiver, "en-" + version);
+            String table = "`" + schema.name() + "`._wakeq_loaded";
+            Fixtures.root(db, "ALTER TABLE " + table + " ENGINE=InnoDB", "TRUNCATE TABLE " + table);
+            InstallReport report = Fixtures.installer().install(spec);
+            assertThat(report.problem(Reason.MarksTableNotMemory)).as(report.toString()).isPresent()
+                    .hasValueSatisfying(p -> assertThat(p.message()).contains("ENGINE=MEMORY"));
+            assertThat(marks(schema)).isZero();
+            Fixtures.root(db, "ALTER TABLE " + table + " ENGINE=MEMORY");
+            assertThat(Fixtures.installer().install(spec).problems()).isEmpty();
+            assertThat(marks(schema)).isEqualTo(1);
         }
     }
 

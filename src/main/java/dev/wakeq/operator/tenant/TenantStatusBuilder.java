@@ -22,7 +22,7 @@ final class TenantStatusBuilder {
     private static final Set<Reason> CONNECTION = EnumSet.of(Reason.AuthenticationFailed, Reason.DatabaseUnreachable,
             Reason.SchemaMissing);
     private static final Set<Reason> FUNCTION = EnumSet.of(Reason.UdfLibraryMissing, Reason.UdfLibraryInvalid,
-            Reason.FunctionConflict, Reason.FunctionNotLoaded);
+            Reason.FunctionConflict, Reason.FunctionNotLoaded, Reason.MarksTableNotMemory);
     private static final Set<Reason> TRIGGER = EnumSet.of(Reason.QueueTableMissing, Reason.LockWaitTimeout);
     private static final Set<Reason> ANY_OBJECT = EnumSet.of(Reason.MissingPrivilege, Reason.BinlogTrustRequired,
             Reason.UnexpectedDatabaseError);
