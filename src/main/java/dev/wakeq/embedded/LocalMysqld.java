@@ -40,18 +40,25 @@ public final class LocalMysqld implements AutoCloseable {
 
     private final Spec spec;
     private final int port;
+    /**
+     * The unix socket lives apart from the work dir: a socket path longer than 107 bytes is refused (MariaDB will not
+     * start), and a checkout at a long path puts the work dir past that.
+     */
+    private final Path socketDir;
     private Process process;
 
-    private LocalMysqld(Spec spec, int port) {
+    private LocalMysqld(Spec spec, int port, Path socketDir) {
         this.spec = spec;
         this.port = port;
+        this.socketDir = socketDir;
     }
 
     /** Initializes the data directory if it is empty, starts the server and waits until it accepts SQL. */
     public static LocalMysqld start(Spec spec) throws IOException {
         Files.createDirectories(spec.workDir());
         Files.createDirectories(spec.pluginDir());
-        LocalMysqld server = new LocalMysqld(spec, freePort());
+        LocalMysqld server = new LocalMysqld(spec, freePort(),
+                Files.createTempDirectory(Path.of("/tmp"), "wakeq-sock-"));
         if (!Files.isDirectory(server.dataDir().resolve("mysql"))) {
             server.initialize();
         }
@@ -130,6 +137,13 @@ public final class LocalMysqld implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try {
+            Files.deleteIfExists(socketDir.resolve("mysqld.sock"));
+            Files.deleteIfExists(socketDir.resolve("mysqld.sock.lock"));
+            Files.deleteIfExists(socketDir);
+        } catch (IOException e) {
+            // A leftover empty directory in /tmp; the server is stopped either way.
+        }
     }
 
     private Path dataDir() {
@@ -160,7 +174,7 @@ public final class LocalMysqld implements AutoCloseable {
                 """);
         List<String> cmd = new ArrayList<>(List.of(spec.serverBinary().toString(), "--no-defaults", "--user=root",
                 "--datadir=" + dataDir(), "--port=" + port, "--bind-address=127.0.0.1",
-                "--socket=" + spec.workDir().resolve("mysqld.sock"), "--pid-file=" + spec.workDir().resolve("mysqld.pid"),
+                "--socket=" + socketDir.resolve("mysqld.sock"), "--pid-file=" + spec.workDir().resolve("mysqld.pid"),
                 "--plugin-dir=" + spec.pluginDir(), "--init-file=" + initFile, "--event-scheduler=ON",
                 "--skip-name-resolve", "--max-connections=2000", "--innodb-buffer-pool-size=128M",
                 "--log-error=" + logFile()));

@@ -2,9 +2,13 @@ package dev.wakeq.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wakeq.embedded.LocalMysqld;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -40,6 +44,26 @@ class DatabaseTestBedTest {
             ResultSet rs = s.executeQuery("SELECT CURRENT_USER()");
             rs.next();
             assertThat(rs.getString(1)).startsWith(DbServer.WORKER_USER + "@");
+        }
+    }
+
+    /**
+     * Issue 16: a clone at a long path failed 51 tests, because MariaDB refuses a unix socket path over 107 bytes and
+     * the socket lived in the work dir. It now lives in a short directory of its own.
+     */
+    @Test
+    void aServerStartsFromAWorkDirFarLongerThanASocketPathMayBe() throws Exception {
+        Path work = TestDatabases.workRoot().resolve("long-path-" + "x".repeat(120)).resolve("mariadb");
+        assertThat(work.toString().length()).isGreaterThan(150);
+        TestDatabases.deleteTree(work);
+        try (LocalMysqld server = LocalMysqld.start(new LocalMysqld.Spec(LocalMysqld.Flavor.MARIADB,
+                TestDatabases.MARIADBD, null, work, work.resolve("plugin"), List.of()));
+             Connection c = server.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@socket")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1).length()).isLessThan(108);
+        } finally {
+            TestDatabases.deleteTree(work);
         }
     }
 }

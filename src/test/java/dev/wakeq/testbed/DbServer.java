@@ -131,7 +131,7 @@ public final class DbServer {
     }
 
     void stop() {
-        server.stop();
+        server.close();
     }
 
     private void createAccounts() throws SQLException {
