@@ -76,6 +76,14 @@ public final class TenantInstaller {
         return triggerDone && eventDone;
     }
 
+    /**
+     * Reads only: whether a replica of the tenant's server ({@code spec} names the replica) lists the tenant's function
+     * with its library loaded. Problems are FunctionNotLoaded, UdfLibraryMissing (not listed) or FunctionConflict.
+     */
+    public InstallReport checkReplica(TenantSpec spec) {
+        return run(spec, false, ReplicaStep::run);
+    }
+
     /** Drops the trigger and the event; leaves the queue tables, their rows and the shared function. */
     public InstallReport uninstall(TenantSpec spec) {
         return run(spec, true, UninstallStep::run);

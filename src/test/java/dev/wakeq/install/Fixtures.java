@@ -156,7 +156,7 @@ public final class Fixtures {
         return new TenantInstaller(ConnectionFactory.jdbc(JDBC_SETTINGS), StatementListener.NONE, triggerPrelude);
     }
 
-    static void root(DbServer db, String... statements) throws SQLException {
+    public static void root(DbServer db, String... statements) throws SQLException {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The tenant database's address and the Secret holding its credentials. */
 public class DatabaseSpec {
@@ -33,6 +35,20 @@ public class DatabaseSpec {
     @JsonPropertyDescription("The Secret with the workers' database user name and password (needs SELECT, "
             + "INSERT, UPDATE, DELETE on the queue tables). Default: the credentials above.")
     private CredentialsReference workerCredentials;
+
+    @JsonPropertyDescription("Replicas of this server that may become the tenant's server in a failover. The operator "
+            + "connects to each with the same credentials and schema, reads only, and reports in condition "
+            + "ReplicasReady whether each lists the tenant's function with its library loaded: a server missing the "
+            + "library gets no wake-ups after a failover (docs/operations.md).")
+    private List<ReplicaEndpoint> replicas = new ArrayList<>();
+
+    public List<ReplicaEndpoint> getReplicas() {
+        return replicas;
+    }
+
+    public void setReplicas(List<ReplicaEndpoint> replicas) {
+        this.replicas = replicas;
+    }
 
     public CredentialsReference getWorkerCredentials() {
         return workerCredentials;

@@ -2,6 +2,7 @@ package dev.wakeq.operator.tenant;
 
 import dev.wakeq.install.InstallReport;
 import dev.wakeq.install.InvalidSpecException;
+import dev.wakeq.install.Problem;
 import dev.wakeq.install.Reason;
 import dev.wakeq.install.TenantInstaller;
 import dev.wakeq.install.TenantSpec;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import org.jboss.logging.Logger;
 
@@ -125,6 +127,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
+        checkReplicas(resolved.replicaSpecs(key), conditions);
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
         }
@@ -159,6 +162,24 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         registry.remove(namespace, poolName, name);
         sightings.forget(name);
         return DeleteControl.defaultDelete();
+    }
+
+    /** Condition ReplicasReady when the spec lists replicas: the first replica problem, or all of them fine. */
+    private void checkReplicas(List<TenantSpec> replicas, Conditions conditions) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        for (TenantSpec replica : replicas) {
+            InstallReport check = installer.checkReplica(replica);
+            if (check.hasProblems()) {
+                Problem p = check.problems().get(0);
+                conditions.set(TenantStatusBuilder.REPLICAS_READY, false, p.reason().name(),
+                        replica.dbHost() + ":" + replica.dbPort() + ": " + p.message());
+                return;
+            }
+        }
+        conditions.set(TenantStatusBuilder.REPLICAS_READY, true, "FunctionLoaded", replicas.size()
+                + " replica(s) list the function with its library loaded");
     }
 
     private static boolean functionWasNotLoaded(QueueTenantStatus status) {

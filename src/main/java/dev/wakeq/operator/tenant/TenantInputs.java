@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Gathers what a QueueTenant's spec points at (its pool's wake address, its credential Secrets) and turns it
@@ -45,8 +46,19 @@ final class TenantInputs {
 
         TenantSpec spec(String key) {
             DatabaseSpec db = spec.getDatabase();
+            return spec(key, db.getHost(), db.getPort());
+        }
+
+        /** The same tenant on each replica the spec lists: what the installer checks there, read only. */
+        List<TenantSpec> replicaSpecs(String key) {
+            return spec.getDatabase().getReplicas() == null ? List.of()
+                    : spec.getDatabase().getReplicas().stream().map(r -> spec(key, r.getHost(), r.getPort())).toList();
+        }
+
+        private TenantSpec spec(String key, String host, int port) {
+            DatabaseSpec db = spec.getDatabase();
             TenantSpec.Builder b = TenantSpec.builder()
-                    .database(db.getHost(), db.getPort(), db.getSchema())
+                    .database(host, port, db.getSchema())
                     .credentials(user, password)
                     .queueTable(spec.getQueue().getTable())
                     .wakeTarget(wakeHost, wakePort)

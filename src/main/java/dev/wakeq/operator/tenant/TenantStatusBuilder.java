@@ -18,6 +18,8 @@ final class TenantStatusBuilder {
     static final String TRIGGER_INSTALLED = "TriggerInstalled";
     static final String EVENT_INSTALLED = "EventInstalled";
     static final String REGISTERED_WITH_POOL = "RegisteredWithPool";
+    /** Only with spec.database.replicas; does not decide Ready (wake-ups work on the current server). */
+    static final String REPLICAS_READY = "ReplicasReady";
 
     private static final Set<Reason> CONNECTION = EnumSet.of(Reason.AuthenticationFailed, Reason.DatabaseUnreachable,
             Reason.SchemaMissing);
