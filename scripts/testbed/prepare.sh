@@ -28,6 +28,7 @@ command -v conntrack >/dev/null || need+=(conntrack)
 command -v socat >/dev/null || need+=(socat)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v jq >/dev/null || need+=(jq)
+command -v curl >/dev/null || need+=(curl)
 
 if ((${#need[@]})); then
   echo "prepare: installing Debian packages: ${need[*]}"
