@@ -64,6 +64,17 @@ if [[ -n $NETNS ]] && ip netns list | grep -qw "$NETNS"; then
   ip netns del "$NETNS" || left+=("network namespace $NETNS")
 fi
 rm -f "$NETNS_FILE"
+# Pod logs the kubelet wrote outside NODE_DIR: kept in NODE_DIR/pod-logs, removed from the machine.
+if [[ -f $D/pod-logs.before ]]; then
+  mkdir -p "$D/pod-logs"
+  comm -13 "$D/container-logs.before" <(ls -A /var/log/containers) | while read -r f; do
+    rm -f "/var/log/containers/$f"
+  done
+  comm -13 "$D/pod-logs.before" <(ls -A /var/log/pods) | while read -r p; do
+    cp -r "/var/log/pods/$p" "$D/pod-logs/" && rm -rf "/var/log/pods/${p:?}"
+  done
+  rm -f "$D/pod-logs.before" "$D/container-logs.before"
+fi
 # The bulky state (image layers, etcd, the database's files); the logs stay for a post-mortem.
 if ! awk -v d="$D/" 'index($2, d) == 1' /proc/self/mounts | grep -q .; then
   rm -rf "$D/containerd" "$D/kubelet" "$D/etcd" "$D/db/data" "$D/images"

@@ -126,6 +126,11 @@ node_ready() {
 
 node() {
   local P=$D/pki K=$K8S_BIN s
+  # The kubelet writes container logs to /var/log/pods and links them from /var/log/containers, both fixed
+  # machine paths in 1.20: down.sh keeps what appears there in NODE_DIR/pod-logs and removes it.
+  mkdir -p /var/log/pods /var/log/containers
+  ls -A /var/log/pods >"$D/pod-logs.before"
+  ls -A /var/log/containers >"$D/container-logs.before"
   for s in "${KUBELET_SYSCTLS[@]}"; do echo "$s=$(sysctl -n "$s")"; done >"$D/sysctls.saved"
   echo "nameserver $NODE_IP" >"$D/conf/resolv.conf"
   sed "s|@D@|$D|g; s|@NODE_IP@|$NODE_IP|g" "$here/kubelet.yaml" >"$D/conf/kubelet.yaml"

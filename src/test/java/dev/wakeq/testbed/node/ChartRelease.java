@@ -20,6 +20,11 @@ public final class ChartRelease {
     /** {@code helm install wakeq ./helm/wakeq -n wakeq --create-namespace --set image.pullPolicy=Never --wait}. */
     public static synchronized Release installed(RealNode node) {
         if (release == null) {
+            // A node brought up by hand (WAKEQ_NODE_DIR) may have the release from an earlier run.
+            release = Helm.list().withNamespace(NAMESPACE).withKubeConfig(node.kubeconfig()).call().stream()
+                    .filter(r -> NAME.equals(r.getName())).findFirst().orElse(null);
+        }
+        if (release == null) {
             release = new Helm(Images.projectDir().resolve("helm/wakeq")).install()
                     .withName(NAME).withNamespace(NAMESPACE).createNamespace()
                     .set("image.pullPolicy", "Never")

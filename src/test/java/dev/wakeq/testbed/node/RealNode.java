@@ -45,7 +45,8 @@ public final class RealNode {
         }
         if (shared == null) {
             try {
-                shared = start();
+                String running = System.getenv("WAKEQ_NODE_DIR");
+                shared = running == null || running.isBlank() ? start() : attach(Path.of(running));
             } catch (RuntimeException e) {
                 startFailure = e;
                 throw e;
@@ -111,6 +112,17 @@ public final class RealNode {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A node someone else brought up (NODE_DIR=DIR up.sh) and will tear down: for debugging a test by hand. */
+    private static RealNode attach(Path dir) {
+        try {
+            Map<String, String> env = readEnv(dir.resolve("env"));
+            env.putAll(readEnv(dir.resolve("db/credentials")));
+            return new RealNode(dir, env);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
