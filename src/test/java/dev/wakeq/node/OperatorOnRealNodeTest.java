@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,14 +43,14 @@ class OperatorOnRealNodeTest {
 
     @Test
     void theOperatorPodLeadsRenewsItsLeaseAndNeverRestarts() {
-        Pod pod = await().atMost(WAIT).until(OperatorOnRealNodeTest::operatorPod, p -> p != null && ready(p));
+        Pod pod = await().atMost(WAIT).until(OperatorOnRealNodeTest::operatorPod, p -> p != null && ChartRelease.ready(p));
         Lease lease = await().atMost(WAIT).until(OperatorOnRealNodeTest::lease,
                 l -> l != null && pod.getMetadata().getName().equals(l.getSpec().getHolderIdentity()));
         ZonedDateTime acquired = lease.getSpec().getRenewTime();
         // Two renewals after the one seen: each is a PATCH the Role must allow. A restart fails at once.
         ZonedDateTime[] renewed = {acquired};
         int[] renewals = {0};
-        await().atMost(WAIT).failFast("the operator container restarted", () -> restarts(operatorPod()) > 0)
+        await().atMost(WAIT).failFast("the operator container restarted", () -> ChartRelease.restarts(operatorPod()) > 0)
                 .until(() -> {
                     ZonedDateTime now = lease().getSpec().getRenewTime();
                     if (now.isAfter(renewed[0])) {
@@ -63,29 +61,17 @@ class OperatorOnRealNodeTest {
                 });
         Pod after = operatorPod();
         assertThat(after.getMetadata().getName()).isEqualTo(pod.getMetadata().getName());
-        assertThat(restarts(after)).as("operator restarts").isZero();
-        assertThat(ready(after)).isTrue();
+        assertThat(ChartRelease.restarts(after)).as("operator restarts").isZero();
+        assertThat(ChartRelease.ready(after)).isTrue();
         System.out.printf("real-node: operator pod %s Ready, Lease renewed %d times, 0 restarts%n",
                 after.getMetadata().getName(), renewals[0]);
     }
 
-    static Pod operatorPod() {
-        List<Pod> pods = client.pods().inNamespace(ChartRelease.NAMESPACE)
-                .withLabel("app.kubernetes.io/name", "wakeq").list().getItems();
-        return pods.size() == 1 ? pods.get(0) : null;
+    private static Pod operatorPod() {
+        return ChartRelease.operatorPod(client);
     }
 
-    static Lease lease() {
-        return client.leases().inNamespace(ChartRelease.NAMESPACE).withName(ChartRelease.NAME).get();
-    }
-
-    static boolean ready(Pod pod) {
-        return pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    static int restarts(Pod pod) {
-        return pod == null ? 0 : pod.getStatus().getContainerStatuses().stream()
-                .map(s -> s.getRestartCount()).filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
+    private static Lease lease() {
+        return ChartRelease.lease(client);
     }
 }

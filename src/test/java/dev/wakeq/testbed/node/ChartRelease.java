@@ -2,6 +2,11 @@ package dev.wakeq.testbed.node;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The chart installed on the real node as a user installs it: helm (helm-java, the same Go code as the CLI)
@@ -33,5 +38,27 @@ public final class ChartRelease {
                     .call();
         }
         return release;
+    }
+
+    /** The release's one operator pod, or null while there is not exactly one. */
+    public static Pod operatorPod(KubernetesClient client) {
+        List<Pod> pods = client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "wakeq").list()
+                .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+        return pods.size() == 1 ? pods.get(0) : null;
+    }
+
+    /** The operator's leader-election Lease (named after the release, in its namespace). */
+    public static Lease lease(KubernetesClient client) {
+        return client.leases().inNamespace(NAMESPACE).withName(NAME).get();
+    }
+
+    public static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    public static int restarts(Pod pod) {
+        return pod == null ? 0 : pod.getStatus().getContainerStatuses().stream()
+                .map(s -> s.getRestartCount()).filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
     }
 }

@@ -195,6 +195,25 @@ public final class RealNode {
         }
     }
 
+    /** The host PID of a running container, as containerd knows it ({@code ctr tasks ls}). */
+    public long containerPid(String containerId) {
+        String id = containerId.replaceFirst("^containerd://", "");
+        try {
+            Process p = new ProcessBuilder("ctr", "-a", dir.resolve("containerd/containerd.sock").toString(),
+                    "-n", "k8s.io", "tasks", "ls").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 2 && f[0].equals(id))
+                    .mapToLong(f -> Long.parseLong(f[1])).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no task " + id + " in:\n" + out));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The database's name as pods resolve it (cluster DNS), and its port there. */
     public String dbHostInCluster() {
         return env.get("DB_HOST");
