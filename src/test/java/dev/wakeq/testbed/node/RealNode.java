@@ -195,6 +195,34 @@ public final class RealNode {
         }
     }
 
+    /** {@code ctr images tag}: a second name for an imported image, as a registry would serve a new tag. */
+    public void tagImage(String source, String target) {
+        run("ctr", "-a", dir.resolve("containerd/containerd.sock").toString(), "-n", "k8s.io", "images", "tag",
+                "--force", source, target);
+    }
+
+    /** The node namespace's conntrack entries for UDP to {@code port} ({@code conntrack -L}), one per line. */
+    public List<String> udpConntrack(int port) {
+        return run("ip", "netns", "exec", env.get("NETNS"), "conntrack", "-L", "-p", "udp", "--dport",
+                String.valueOf(port)).lines().filter(l -> l.startsWith("udp")).toList();
+    }
+
+    private static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The host PID of a running container, as containerd knows it ({@code ctr tasks ls}). */
     public long containerPid(String containerId) {
         String id = containerId.replaceFirst("^containerd://", "");
