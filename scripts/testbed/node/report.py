@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """report.py DIR: one line from surefire's XML reports, `real-node: N passed, F failed, S skipped`.
-Exit 1 when nothing passed or anything failed (a run that proved nothing is not green)."""
+Exit 1 when anything failed, or when nothing passed with CI=true (a CI run that proved nothing is not green;
+outside CI the tests skip, naming what is missing, e.g. root)."""
 import glob
+import os
 import sys
 import xml.etree.ElementTree as ET
 
@@ -13,4 +15,5 @@ for path in glob.glob(sys.argv[1] + "/TEST-*.xml"):
     skipped += int(suite.get("skipped", 0))
 passed = tests - failed - skipped
 print(f"real-node: {passed} passed, {failed} failed, {skipped} skipped")
-sys.exit(0 if passed > 0 and failed == 0 else 1)
+ci = os.environ.get("CI", "").lower() == "true"
+sys.exit(1 if failed > 0 or (passed == 0 and ci) else 0)
