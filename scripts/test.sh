@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the loadable function's C tests, then the Java suite (unit, MariaDB, MySQL 8, real
-# kube-apiserver, Helm), then the container images built from what verify packaged. Extra arguments go to
+# kube-apiserver, Helm), then the container images built from what verify packaged, then the *OnRealNode*
+# tests on a real one-node Kubernetes running those images. Extra arguments go to
 # Maven, e.g. scripts/test.sh -Dtest='dev.wakeq.install.*Test'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,11 @@ rm -rf target/surefire-reports
 echo "test: container images: build the tarballs, run the wakeq image's roles from it in a chroot, rebuild"
 bash scripts/images.sh --no-maven
 bash scripts/image/check-image.sh "target/images/wakeq-$(python3 scripts/image/project-version.py).tar" --rebuild
+
+echo "test: the user's path on a real one-node Kubernetes with those images (scripts/testbed/node/, docs/testbed-kube.md)"
+rm -rf target/real-node-reports
+./mvnw -B surefire:test@real-node
+python3 scripts/testbed/node/report.py target/real-node-reports
 
 # A green run that executed nothing proves nothing.
 ran=$(cat target/surefire-reports/*.txt 2>/dev/null | sed -n 's/^Tests run: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')

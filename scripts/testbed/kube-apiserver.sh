@@ -6,8 +6,14 @@
 # cannot reach. Everything happens in a private work dir: nothing is installed system-wide, the machine's apt
 # state is untouched, and the work dir (with its 1 GB Go cache) is deleted afterwards. See docs/testbed-kube.md.
 #
-# Usage: scripts/testbed/kube-apiserver.sh [--check]
+# With --node it also builds, from the same source and in the same Go cache (the second and later commands
+# reuse most compiled packages), what a real one-node cluster adds (scripts/testbed/node/, docs/testbed-kube.md):
+#   kube-controller-manager, kube-scheduler, kube-proxy, kubelet and a static pause binary, in the same dir.
+# Only the missing binaries are built; nothing happens when all are there.
+#
+# Usage: scripts/testbed/kube-apiserver.sh [--node] [--check]
 #   (none)    build unless working binaries are already there (then exit 0 at once)
+#   --node    the node's binaries too
 #   --check   only report whether working binaries are there (exit 0 yes, 1 no)
 set -euo pipefail
 
@@ -18,6 +24,8 @@ readonly FAILED_LOG=$BASE_DIR/kube-apiserver-build.log
 # Binary packages taken apart with dpkg -x. Go 1.19 is what bookworm's kubernetes package builds with.
 readonly DEBS=(golang-1.19-go golang-1.19-src golang-github-modern-go-reflect2-dev etcd-server kubernetes-client)
 readonly GOROOT_IN_DEB=usr/lib/go-1.19
+readonly NODE_COMMANDS=(kube-controller-manager kube-scheduler kube-proxy kubelet)
+WITH_NODE=false
 
 say() { printf 'kube-apiserver.sh: %s\n' "$*"; }
 
@@ -28,6 +36,22 @@ binaries_work() {
   "$OUT_DIR/etcd" --version >/dev/null 2>&1 || return 1
   "$OUT_DIR/kubectl" version --client >/dev/null 2>&1
 }
+
+command_works() { [[ -x $OUT_DIR/$1 ]] && "$OUT_DIR/$1" --version 2>/dev/null | grep -qF "v$K8S_VERSION"; }
+
+# The Go commands to build: with --node each node command that does not work, then kube-apiserver unless it
+# does (last, so a concurrent build of it elsewhere may finish first: build_commands checks again).
+missing_commands() {
+  if $WITH_NODE; then
+    local c
+    for c in "${NODE_COMMANDS[@]}"; do command_works "$c" || echo "$c"; done
+  fi
+  binaries_work || echo kube-apiserver
+}
+
+pause_works() { [[ -x $OUT_DIR/pause ]] && "$OUT_DIR/pause" -v 2>&1 | grep -qF "$K8S_VERSION"; }
+
+all_work() { [[ -z $(missing_commands) ]] && { ! $WITH_NODE || pause_works; }; }
 
 # Runs one build step with its output in the log, so the console stays short.
 step() {
@@ -123,7 +147,8 @@ generate_openapi() {
   test -s pkg/generated/openapi/zz_generated.openapi.go
 }
 
-build_apiserver() {
+# One go build per command, all in one GOCACHE: after the first, most packages come from the cache.
+build_commands() {
   cd "$K8S"
   local v=k8s.io/kubernetes/vendor/k8s.io ldflags="-s -w" key pkg
   # The version the server reports on /version; clients such as JOSDK read it.
@@ -133,7 +158,19 @@ build_apiserver() {
       ldflags+=" -X $v/$pkg.$key"
     done
   done
-  go build -o "$WORK/bin/kube-apiserver" -ldflags "$ldflags" ./cmd/kube-apiserver
+  local c
+  for c in "$@"; do
+    if [[ $c == kube-apiserver ]] && binaries_work; then say "kube-apiserver appeared meanwhile"; continue; fi
+    say "go build ./cmd/$c"
+    go build -o "$WORK/bin/$c" -ldflags "$ldflags" "./cmd/$c"
+  done
+}
+
+# The pod sandbox's pause process, from the same source tree: no registry we can reach has the pause image.
+# Static, so the image needs nothing but this file (scripts/testbed/node/images.sh packs it).
+build_pause() {
+  gcc -Os -static -o "$WORK/bin/pause" "$K8S/build/pause/linux/pause.c" -DVERSION="$K8S_VERSION-wakeq"
+  strip "$WORK/bin/pause"
 }
 
 # Copy into a temp dir next to the target, check, then rename: a reader never sees a half-written binary,
@@ -142,23 +179,38 @@ install_binaries() {
   mkdir -p "$OUT_DIR"
   local tmp b
   tmp=$(mktemp -d "$OUT_DIR/.install.XXXXXX")
-  cp "$WORK/bin/kube-apiserver" "$WORK/root/usr/bin/etcd" "$WORK/root/usr/bin/kubectl" "$tmp/"
+  cp "$WORK/root/usr/bin/etcd" "$WORK/root/usr/bin/kubectl" "$WORK"/bin/kube* "$tmp/"
+  [[ ! -f $WORK/bin/pause ]] || cp "$WORK/bin/pause" "$tmp/"
   chmod 755 "$tmp"/*
-  "$tmp/kube-apiserver" --version && "$tmp/etcd" --version && "$tmp/kubectl" version --client
-  for b in etcd kubectl kube-apiserver; do mv -f "$tmp/$b" "$OUT_DIR/$b"; done
+  "$tmp/etcd" --version && "$tmp/kubectl" version --client
+  for b in "$tmp"/kube*; do [[ $b == */kubectl ]] || "$b" --version; done
+  # etcd and kubectl first, kube-apiserver last: binaries_work checks all three.
+  for b in etcd kubectl $(cd "$tmp" && ls | grep -vx -e etcd -e kubectl -e kube-apiserver) kube-apiserver; do
+    [[ -f $tmp/$b ]] && mv -f "$tmp/$b" "$OUT_DIR/$b"
+  done
   rmdir "$tmp"
 }
 
 main() {
-  if binaries_work; then
-    say "ready: $OUT_DIR ($("$OUT_DIR/kube-apiserver" --version))"
+  local check=false
+  while (($#)); do
+    case $1 in
+      --node) WITH_NODE=true ;;
+      --check) check=true ;;
+      *) echo "usage: $0 [--node] [--check]" >&2; exit 2 ;;
+    esac
+    shift
+  done
+  if all_work; then
+    say "ready: $OUT_DIR ($("$OUT_DIR/kube-apiserver" --version)$($WITH_NODE && echo ", node binaries too"))"
     exit 0
   fi
-  if [[ ${1:-} == --check ]]; then
-    say "missing or broken: $OUT_DIR (build with scripts/testbed/kube-apiserver.sh: 4-12 minutes)"
+  local commands
+  commands=$(missing_commands | paste -sd' ')
+  if $check; then
+    say "missing or broken in $OUT_DIR: ${commands:-pause} (build with scripts/testbed/kube-apiserver.sh$($WITH_NODE && echo ' --node'): 4-15 minutes)"
     exit 1
   fi
-  [[ $# -eq 0 ]] || { echo "usage: $0 [--check]" >&2; exit 2; }
   [[ $(uname -m) == x86_64 ]] || { say "only linux-amd64 is supported (the dir kube-api-test looks in)"; exit 1; }
 
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/kube-apiserver-build.XXXXXX")
@@ -179,11 +231,13 @@ main() {
   step "unpacking the source and applying Debian's patches ($(go version))" unpack_source
   step "replacing vendored reflect2 1.0.1 with Debian's 1.0.2" swap_reflect2
   step "generating pkg/generated/openapi with the vendored openapi-gen" generate_openapi
-  step "go build ./cmd/kube-apiserver (the long part: minutes, more on a busy machine)" build_apiserver
+  # shellcheck disable=SC2086 # one word per command
+  [[ -z $commands ]] || step "go build $commands (the long part: minutes, more on a busy machine)" build_commands $commands
+  ! $WITH_NODE || pause_works || step "gcc -static pause" build_pause
   step "installing into $OUT_DIR" install_binaries
-  binaries_work || { say "installed binaries do not run"; exit 1; }
+  all_work || { say "installed binaries do not run"; exit 1; }
   local took=$((SECONDS - started))
-  say "done in $((took / 60))m$((took % 60))s: $("$OUT_DIR/kube-apiserver" --version), etcd and kubectl in $OUT_DIR"
+  say "done in $((took / 60))m$((took % 60))s: $("$OUT_DIR/kube-apiserver" --version), etcd and kubectl$($WITH_NODE && echo ", the node's binaries") in $OUT_DIR"
 }
 
 # Called on the last line so bash has read the whole file before running any of it: editing or pulling this

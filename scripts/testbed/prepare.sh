@@ -3,7 +3,9 @@
 #   - Debian packages: MariaDB 10.11 server (tests start their own private instance; the system service is
 #     never used), the C toolchain and valgrind for the loadable function, python3 for its test listener.
 #   - A real kube-apiserver + etcd + kubectl 1.20.2 built from Debian's packages (scripts/testbed/kube-apiserver.sh),
-#     cached under ~/.kubeapitest.
+#     cached under ~/.kubeapitest, with the node's binaries beside them (kubelet, kube-proxy, controller-manager,
+#     scheduler, pause) for the real one-node cluster, and what that node runs on: containerd, runc, the CNI
+#     plugins, iptables, conntrack, socat, dnsmasq (cluster DNS) and jq (image manifests). See docs/testbed-kube.md.
 # MySQL 8.0 needs nothing here: its binaries come from a Maven artifact and are unpacked on first use.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +19,16 @@ command -v valgrind >/dev/null || need+=(valgrind)
 command -v python3 >/dev/null || need+=(python3)
 command -v tar >/dev/null || need+=(tar)
 command -v unzip >/dev/null || need+=(unzip)
+# The real one-node cluster (scripts/testbed/node/). dnsmasq-base: the binary without a system service.
+command -v containerd >/dev/null || need+=(containerd)
+command -v runc >/dev/null || need+=(runc)
+[[ -x /usr/lib/cni/bridge ]] || need+=(containernetworking-plugins)
+command -v iptables >/dev/null || need+=(iptables)
+command -v conntrack >/dev/null || need+=(conntrack)
+command -v socat >/dev/null || need+=(socat)
+command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v jq >/dev/null || need+=(jq)
+command -v curl >/dev/null || need+=(curl)
 
 if ((${#need[@]})); then
   echo "prepare: installing Debian packages: ${need[*]}"
@@ -31,5 +43,5 @@ fi
 echo "prepare: MariaDB $(/usr/sbin/mariadbd --version | awk '{print $3}'), gcc $(gcc -dumpversion), valgrind $(valgrind --version)"
 
 if [[ -f scripts/testbed/kube-apiserver.sh ]]; then
-  bash scripts/testbed/kube-apiserver.sh
+  bash scripts/testbed/kube-apiserver.sh --node
 fi

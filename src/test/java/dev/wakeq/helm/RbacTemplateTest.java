@@ -85,7 +85,7 @@ class RbacTemplateTest {
             assertThat(lease.path("metadata").path("namespace").asText()).isEqualTo(Chart.NAMESPACE);
             assertThat(texts(lease.path("rules").get(0).path("apiGroups"))).containsExactly("coordination.k8s.io");
             assertThat(texts(lease.path("rules").get(0).path("resources"))).containsExactly("leases");
-            assertThat(texts(lease.path("rules").get(0).path("verbs"))).containsExactly("get", "create", "update");
+            assertThat(texts(lease.path("rules").get(0).path("verbs"))).containsExactly("get", "create", "update", "patch");
             assertBoundTo(rendered.get("RoleBinding", Chart.FULLNAME + "-leader-election"), Chart.FULLNAME);
         }
     }
