@@ -631,12 +631,16 @@ static void test_numeric_statement(void)
 
 static int mt_port, mt_tcp_port;
 static int mt_bad_rc;
+/* A TCP call that timed out: its 200 ms deadline is wall-clock, and a starved 2-core machine (valgrind, other
+ * builds) can run past it. That is the function keeping its promise not to block, not a concurrency error; such a
+ * sender closes without writing, which the acceptor sees as an empty connection. */
+static int mt_tcp_timeouts;
 static pthread_mutex_t mt_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *mt_worker(void *arg)
 {
     long id = (long)arg;
-    int bad = 0;
+    int bad = 0, timeouts = 0;
     for (int i = 0; i < MT_CALLS; i++) {
         char key[16];
         snprintf(key, sizeof key, "mt_%d", (int)((i + id) % MT_KEYS));
@@ -644,11 +648,13 @@ static void *mt_worker(void *arg)
         bad += rc != WAKEQ_SENT && rc != WAKEQ_COALESCED;
         if (i % 1000 == 0) {
             rc = notify_mode("127.0.0.1", mt_tcp_port, key, 1);
-            bad += rc != WAKEQ_SENT;
+            timeouts += rc == WAKEQ_E_TIMEOUT;
+            bad += rc != WAKEQ_SENT && rc != WAKEQ_E_TIMEOUT;
         }
     }
     pthread_mutex_lock(&mt_lock);
     mt_bad_rc += bad;
+    mt_tcp_timeouts += timeouts;
     pthread_mutex_unlock(&mt_lock);
     return NULL;
 }
@@ -657,7 +663,7 @@ struct mt_counts {
     int fd;
     volatile int stop;
     int per_key[MT_KEYS];
-    int total, malformed;
+    int total, malformed, empty;
 };
 
 static void *mt_udp_receiver(void *arg)
@@ -691,7 +697,10 @@ static void *mt_tcp_acceptor(void *arg)
         if (cfd < 0)
             continue;
         ssize_t n = recv(cfd, buf, sizeof buf, MSG_WAITALL);
-        c->malformed += n < 8 || memcmp(buf, "WQ1 S mt_", 9) != 0;
+        if (n == 0)
+            c->empty++;
+        else
+            c->malformed += n < 9 || memcmp(buf, "WQ1 S mt_", 9) != 0;
         c->total++;
         close(cfd);
     }
@@ -728,10 +737,11 @@ static void test_threads(void)
     CHECK((uint64_t)udp.total <= MT_KEYS * windows, "%d datagrams exceed %d keys x %llu windows", udp.total, MT_KEYS,
           (unsigned long long)windows);
     CHECK(missing == 0 && udp.malformed == 0, "%d keys never arrived, %d malformed", missing, udp.malformed);
-    CHECK(tcp.total == tcp_expected && tcp.malformed == 0, "tcp: %d of %d lines, %d malformed", tcp.total,
-          tcp_expected, tcp.malformed);
-    printf("ok %d threads x %d calls in %.0f ms: %d datagrams for %d keys, %d tcp lines\n", MT_THREADS, MT_CALLS, ms,
-           udp.total, MT_KEYS, tcp.total);
+    CHECK(tcp.total - tcp.empty == tcp_expected - mt_tcp_timeouts && tcp.empty <= mt_tcp_timeouts
+          && tcp.malformed == 0, "tcp: %d of %d lines (%d timed out, %d empty connections), %d malformed",
+          tcp.total - tcp.empty, tcp_expected, mt_tcp_timeouts, tcp.empty, tcp.malformed);
+    printf("ok %d threads x %d calls in %.0f ms: %d datagrams for %d keys, %d tcp lines (%d timed out under load)\n",
+           MT_THREADS, MT_CALLS, ms, udp.total, MT_KEYS, tcp.total - tcp.empty, mt_tcp_timeouts);
 }
 
 static void test_unload_closes_sockets(const char *path, const char *version);
