@@ -84,7 +84,7 @@ final class FunctionStep {
                         : "no trigger or event calls it");
             } else if (!usage.visibleEverywhere()) {
                 ctx.report(Kind.OLD_FUNCTION, fn.name(), Found.CURRENT, Action.SKIPPED, "cannot see all schemas");
-                ctx.problem(Reason.OldFunctionKept, "kept function " + fn.name() + ": user '" + ctx.spec.user()
+                ctx.note(Reason.OldFunctionKept, "kept function " + fn.name() + ": user '" + ctx.spec.user()
                         + "' lacks global TRIGGER and EVENT privileges, so it cannot see whether other schemas "
                         + "still call it. Drop it by hand once no trigger or event calls it");
             } else {

@@ -9,13 +9,15 @@ import java.util.Optional;
  *
  * @param objects    per object: what was found and what was done
  * @param problems   what the user must act on; empty when all is well
+ * @param notes      information that needs no action to keep wake-ups working (e.g. {@link Reason#OldFunctionKept})
  * @param statements statements sent to the server in this run, queries included
  */
-public record InstallReport(List<ObjectReport> objects, List<Problem> problems, int statements) {
+public record InstallReport(List<ObjectReport> objects, List<Problem> problems, List<Problem> notes, int statements) {
 
     public InstallReport {
         objects = List.copyOf(objects);
         problems = List.copyOf(problems);
+        notes = List.copyOf(notes);
     }
 
     public boolean hasProblems() {
@@ -37,11 +39,16 @@ public record InstallReport(List<ObjectReport> objects, List<Problem> problems, 
         return problems.stream().filter(p -> p.reason() == reason).findFirst();
     }
 
+    public Optional<Problem> note(Reason reason) {
+        return notes.stream().filter(p -> p.reason() == reason).findFirst();
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("InstallReport (" + statements + " statements)");
         objects.forEach(o -> sb.append("\n  ").append(o));
         problems.forEach(p -> sb.append("\n  problem ").append(p));
+        notes.forEach(p -> sb.append("\n  note ").append(p));
         return sb.toString();
     }
 }

@@ -34,7 +34,10 @@ public enum Reason {
     FunctionNotLoaded,
     /** MySQL 8: the {@code _wakeq_loaded} marks table is not MEMORY, so its marks would survive a restart. */
     MarksTableNotMemory,
-    /** An old function version was left in place because something may still call it. */
+    /**
+     * An old function version was left in place because something may still call it: a note in the report
+     * ({@link InstallReport#notes()}), not a problem, since the tenant's own wake-ups work.
+     */
     OldFunctionKept,
     /** Any other database error; the message carries the vendor code. */
     UnexpectedDatabaseError

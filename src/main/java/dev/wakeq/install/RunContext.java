@@ -29,6 +29,7 @@ final class RunContext {
     final boolean write;
     private final List<ObjectReport> objects = new ArrayList<>();
     private final List<Problem> problems = new ArrayList<>();
+    private final List<Problem> notes = new ArrayList<>();
     private ServerSql.Settings settings;
     private boolean lost;
 
@@ -68,6 +69,11 @@ final class RunContext {
         problems.add(Problem.of(reason, message));
     }
 
+    /** Information for the report that needs no action to keep wake-ups working. */
+    void note(Reason reason, String message) {
+        notes.add(Problem.of(reason, message));
+    }
+
     void report(Kind kind, String name, Found found, Action action, String detail) {
         objects.add(new ObjectReport(kind, name, found, action, detail == null ? "" : detail));
     }
@@ -87,6 +93,6 @@ final class RunContext {
     }
 
     InstallReport finish() {
-        return new InstallReport(objects, problems, sql.count());
+        return new InstallReport(objects, problems, notes, sql.count());
     }
 }

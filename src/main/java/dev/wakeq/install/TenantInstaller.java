@@ -99,7 +99,7 @@ public final class TenantInstaller {
             connection = connections.open(spec);
         } catch (SQLException e) {
             Problem problem = SqlErrors.problem(e, new Need("CONNECT", "the database"), spec, null);
-            return new InstallReport(List.of(), List.of(problem), 0);
+            return new InstallReport(List.of(), List.of(problem), List.of(), 0);
         }
         try {
             RunContext ctx = new RunContext(new SqlExecutor(connection, listener), spec, write);
