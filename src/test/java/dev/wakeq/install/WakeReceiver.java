@@ -1,12 +1,10 @@
 package dev.wakeq.install;
 
+import dev.wakeq.testbed.LoopbackWakeSockets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -22,26 +20,9 @@ final class WakeReceiver implements AutoCloseable {
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
 
     WakeReceiver() throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        // UDP picks a free port; its TCP twin may be taken by another test run on this machine: try again.
-        DatagramSocket u = null;
-        ServerSocket t = null;
-        for (int i = 1; t == null; i++) {
-            u = new DatagramSocket(new InetSocketAddress(loopback, 0));
-            t = new ServerSocket();
-            try {
-                t.bind(new InetSocketAddress(loopback, u.getLocalPort()));
-            } catch (BindException e) {
-                u.close();
-                t.close();
-                t = null;
-                if (i == 20) {
-                    throw e;
-                }
-            }
-        }
-        udp = u;
-        tcp = t;
+        LoopbackWakeSockets sockets = LoopbackWakeSockets.open();
+        udp = sockets.udp();
+        tcp = sockets.tcp();
         Thread.ofPlatformDaemon(this::readUdp);
         Thread.ofPlatformDaemon(this::acceptTcp);
     }
