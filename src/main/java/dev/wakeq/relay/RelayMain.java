@@ -1,5 +1,8 @@
 package dev.wakeq.relay;
 
+import static dev.wakeq.worker.RoleCommandLine.setting;
+
+import dev.wakeq.worker.RoleCommandLine;
 import dev.wakeq.worker.WorkerHttpEndpoint;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
@@ -8,9 +11,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,21 +31,7 @@ public final class RelayMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> cli = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException("arguments look like --name=value, got: " + arg);
-            }
-            cli.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
-        Running relay = start(cli);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            relay.close();
-            stopped.countDown();
-        }, "wakeq-shutdown"));
-        stopped.await();
+        RoleCommandLine.runUntilShutdown(start(RoleCommandLine.parse(args))::close);
     }
 
     /** Starts the relay, its file watcher and its HTTP endpoint, as {@link #main} does. */
@@ -104,17 +93,5 @@ public final class RelayMain {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
         }
-    }
-
-    private static String setting(Map<String, String> cli, String name, String fallback) {
-        if (cli.containsKey(name)) {
-            return cli.get(name);
-        }
-        String property = System.getProperty("wakeq." + name);
-        if (property != null) {
-            return property;
-        }
-        String env = System.getenv("WAKEQ_" + name.toUpperCase().replace('-', '_'));
-        return env != null ? env : fallback;
     }
 }

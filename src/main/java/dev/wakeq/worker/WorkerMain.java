@@ -1,5 +1,7 @@
 package dev.wakeq.worker;
 
+import static dev.wakeq.worker.RoleCommandLine.setting;
+
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -7,9 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,21 +35,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> cli = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException("arguments look like --name=value, got: " + arg);
-            }
-            cli.put(arg.substring(2, eq), arg.substring(eq + 1));
-        }
-        Running worker = start(cli);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            stopped.countDown();
-        }, "wakeq-shutdown"));
-        stopped.await();
+        RoleCommandLine.runUntilShutdown(start(RoleCommandLine.parse(args))::close);
     }
 
     /**
@@ -187,17 +175,5 @@ public final class WorkerMain {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got: " + v);
         }
-    }
-
-    static String setting(Map<String, String> cli, String name, String fallback) {
-        if (cli.containsKey(name)) {
-            return cli.get(name);
-        }
-        String property = System.getProperty("wakeq." + name);
-        if (property != null) {
-            return property;
-        }
-        String env = System.getenv("WAKEQ_" + name.toUpperCase().replace('-', '_'));
-        return env != null ? env : fallback;
     }
 }
