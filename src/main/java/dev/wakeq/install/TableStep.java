@@ -22,6 +22,11 @@ final class TableStep {
     }
 
     static Ready run(RunContext ctx) {
+        return run(ctx, true);
+    }
+
+    /** {@code marks} false for a Binlog tenant: nothing calls the function there, so nothing reads marks. */
+    static Ready run(RunContext ctx, boolean marks) {
         TenantSpec spec = ctx.spec;
         String queue = spec.queueTable().name();
         String dead = spec.deadLetterTable().name();
@@ -34,7 +39,7 @@ final class TableStep {
         }
         boolean queueReady = queue(ctx, typeOf(found.get(queue)));
         deadLetter(ctx, typeOf(found.get(dead)));
-        return new Ready(queueReady, marks(ctx, found.get(LoadedSql.TABLE.name())));
+        return new Ready(queueReady, !marks || marks(ctx, found.get(LoadedSql.TABLE.name())));
     }
 
     private static String typeOf(TableSql.Found found) {

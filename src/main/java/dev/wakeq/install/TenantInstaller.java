@@ -56,6 +56,21 @@ public final class TenantInstaller {
         });
     }
 
+    /**
+     * A tenant whose wake-ups come from the binary-log relay: checks (and with {@code createQueueTable} creates) the
+     * queue tables, installs no function, trigger, event or marks table. {@code relayAnnounces}: the relay reports
+     * this tenant registered and streaming; only then are a trigger and event left from the Trigger source dropped,
+     * so a switch has no moment where an insert is announced by neither. Never touches the shared function.
+     */
+    public InstallReport installBinlog(TenantSpec spec, boolean relayAnnounces) {
+        return run(spec, true, ctx -> {
+            TableStep.run(ctx, false);
+            if (relayAnnounces) {
+                UninstallStep.run(ctx);
+            }
+        });
+    }
+
     /** Reads only: what {@link #install} would change (drift) and what problems it would hit. */
     public InstallReport inspect(TenantSpec spec) {
         return run(spec, false, ctx -> objects(ctx, new TreeSet<>(), false));
