@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the relay from the command line or a container ({@code wakeq relay}). Settings as for the worker:
@@ -53,7 +54,11 @@ public final class RelayMain {
         int metricsPort = number(cli, "metrics-port", 9090);
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         BinlogRelay relay = BinlogRelay.start(setup, timings, meters);
-        RelayFileWatcher watcher = new RelayFileWatcher(path, relay::update);
+        AtomicLong reloads = new AtomicLong();
+        RelayFileWatcher watcher = new RelayFileWatcher(path, next -> {
+            relay.update(next);
+            reloads.incrementAndGet();
+        });
         watcher.started(content);
         ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "wakeq-relay-file");
@@ -64,7 +69,7 @@ public final class RelayMain {
         try {
             WorkerHttpEndpoint http = WorkerHttpEndpoint.start(new InetSocketAddress(metricsPort), meters::scrape,
                     () -> relay.status().streaming(), () -> true, () -> RelayReport.json(relay));
-            return new Running(relay, checks, http);
+            return new Running(relay, checks, http, reloads);
         } catch (IOException | RuntimeException e) {
             checks.shutdownNow();
             relay.close();
@@ -72,9 +77,9 @@ public final class RelayMain {
         }
     }
 
-    /** A started relay with its file watcher and HTTP endpoint. */
-    public record Running(BinlogRelay relay, ScheduledExecutorService checks, WorkerHttpEndpoint http)
-            implements AutoCloseable {
+    /** A started relay with its file watcher and HTTP endpoint; {@code reloads}: relay files applied since. */
+    public record Running(BinlogRelay relay, ScheduledExecutorService checks, WorkerHttpEndpoint http,
+                          AtomicLong reloads) implements AutoCloseable {
         @Override
         public void close() {
             checks.shutdownNow();

@@ -22,6 +22,9 @@ final class RelayReport {
         node.put("message", s.message());
         node.put("since", s.since().toString());
         node.put("tenants", relay.tenants().size());
+        // Names (namespace/tenant), not keys: the operator drops a tenant's trigger only once its name is here.
+        var names = node.putArray("tenantNames");
+        relay.tenants().forEach(t -> names.add(t.name()));
         return node.toString();
     }
 }

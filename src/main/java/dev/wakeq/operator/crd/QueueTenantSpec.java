@@ -24,6 +24,17 @@ public class QueueTenantSpec {
             + "operator (the chart's udf.image.tag).")
     private FunctionSpec function = new FunctionSpec();
 
+    @JsonPropertyDescription("Who announces inserts: the trigger (default) or the binary-log relay (docs/relay.md).")
+    private TenantWakeSpec wake = new TenantWakeSpec();
+
+    public TenantWakeSpec getWake() {
+        return wake;
+    }
+
+    public void setWake(TenantWakeSpec wake) {
+        this.wake = wake;
+    }
+
     public DatabaseSpec getDatabase() {
         return database;
     }

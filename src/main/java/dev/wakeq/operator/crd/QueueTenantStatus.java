@@ -9,7 +9,8 @@ import java.util.List;
 public class QueueTenantStatus {
 
     @JsonPropertyDescription("Ready, DatabaseReachable, FunctionInstalled, TriggerInstalled, EventInstalled, "
-            + "RegisteredWithPool; a False condition's reason says what to fix.")
+            + "RegisteredWithPool (Trigger source); RelayConnected, QueueTableReady, TriggerRemoved (Binlog source); a False "
+            + "condition's reason says what to fix.")
     private List<Condition> conditions = new ArrayList<>();
 
     @JsonPropertyDescription("The metadata.generation the conditions describe.")
@@ -20,6 +21,10 @@ public class QueueTenantStatus {
 
     @JsonPropertyDescription("Address (ip:port) the trigger and event send wake-ups to.")
     private String wakeTarget;
+
+    @JsonPropertyDescription("The wake source announcing inserts now (Trigger or Binlog). During a switch it is the "
+            + "old source until the new one is in place.")
+    private String wakeSource;
 
     @JsonPropertyDescription("When a worker last reported a wake-up for this tenant (RFC 3339).")
     private String lastWakeSeen;
@@ -62,5 +67,13 @@ public class QueueTenantStatus {
 
     public void setLastWakeSeen(String lastWakeSeen) {
         this.lastWakeSeen = lastWakeSeen;
+    }
+
+    public String getWakeSource() {
+        return wakeSource;
+    }
+
+    public void setWakeSource(String wakeSource) {
+        this.wakeSource = wakeSource;
     }
 }

@@ -19,10 +19,23 @@ import java.util.Optional;
  */
 public record TenantsFile(int version, List<Entry> tenants) {
 
-    /** One tenant. {@code password} is the worker's database password: this file only ever lives in a Secret. */
+    /**
+     * One tenant. {@code password} is the worker's database password: this file only ever lives in a Secret.
+     * {@code wakeSource} is {@code Binlog} once the relay alone announces the tenant's inserts (after the commit);
+     * null (the worker's default, Trigger) otherwise.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String key, String name, String jdbcUrl, String user, String password, String queueTable,
-                        String deadLetterTable) {
+                        String deadLetterTable, String wakeSource) {
+
+        public Entry(String key, String name, String jdbcUrl, String user, String password, String queueTable,
+                     String deadLetterTable) {
+            this(key, name, jdbcUrl, user, password, queueTable, deadLetterTable, null);
+        }
+
+        public Entry withWakeSource(String source) {
+            return new Entry(key, name, jdbcUrl, user, password, queueTable, deadLetterTable, source);
+        }
         @Override
         public String toString() {
             return "Entry[name=" + name + "]";
