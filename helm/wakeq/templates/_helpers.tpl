@@ -142,7 +142,7 @@ ClusterRole (rbac.scope=cluster) and the per-namespace Roles (rbac.scope=namespa
   resources: ["workerpools/scale"]
   verbs: ["get", "patch", "update"]
 # Secrets: reads the tenants' database credential Secrets, and owns one tenant-config Secret per
-# WorkerPool (create, keep up to date, delete with the pool).
+# WorkerPool (create, keep up to date, delete with the pool) and one relay-file Secret per relay.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
@@ -159,7 +159,8 @@ ClusterRole (rbac.scope=cluster) and the per-namespace Roles (rbac.scope=namespa
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create", "patch"]
-# Deployments: one worker Deployment per WorkerPool.
+# Deployments: one worker Deployment per WorkerPool, one relay Deployment per database server with
+# Binlog tenants (docs/relay.md).
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]

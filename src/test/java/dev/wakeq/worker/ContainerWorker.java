@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * {@link WorkerMain}'s own parsing, so a test that plays the kubelet configures it from exactly what the
  * operator's Deployment says.
  */
-public final class ContainerWorker implements AutoCloseable {
+public final class ContainerWorker implements dev.wakeq.testbed.kube.PodProcess {
 
     private final WorkerMain.Running running;
 
@@ -46,21 +46,25 @@ public final class ContainerWorker implements AutoCloseable {
     }
 
     /** Where {@code /metrics}, the probes and {@code /report} answer. */
+    @Override
     public int httpPort() {
         return running.http().port();
     }
 
     /** Tenants-file checks that found new content (loaded or rejected): each one a file the worker has seen. */
+    @Override
     public long configChangesSeen() {
         return count(WorkerMetrics.CONFIG_RELOADS) + count(WorkerMetrics.CONFIG_ERRORS);
     }
 
     /** What the readiness probe would answer. */
+    @Override
     public boolean ready() {
         return running.runtime() != null ? running.runtime().ready() : running.receiver().ready();
     }
 
     /** The wake port. */
+    @Override
     public int port() {
         return running.runtime() != null ? running.runtime().port() : running.receiver().port();
     }

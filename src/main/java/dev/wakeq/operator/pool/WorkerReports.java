@@ -74,7 +74,7 @@ public class WorkerReports {
     }
 
     /** The pod's report address, or null for a pod that has no IP yet or has ended. */
-    static URI reportUri(Pod pod) {
+    public static URI reportUri(Pod pod) {
         if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isBlank()
                 || "Succeeded".equals(pod.getStatus().getPhase()) || "Failed".equals(pod.getStatus().getPhase())
                 || pod.getMetadata().getDeletionTimestamp() != null) {

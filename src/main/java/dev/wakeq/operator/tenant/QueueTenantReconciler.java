@@ -11,6 +11,8 @@ import dev.wakeq.operator.crd.QueueTenant;
 import dev.wakeq.operator.crd.QueueTenantStatus;
 import dev.wakeq.operator.crd.WorkerPool;
 import dev.wakeq.operator.metrics.OperatorMetrics;
+import dev.wakeq.operator.relay.RelayRegistry;
+import dev.wakeq.operator.relay.RelayReports;
 import dev.wakeq.operator.status.Conditions;
 import dev.wakeq.operator.status.OperatorEvents;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -46,20 +48,30 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final Clock clock;
     private final PoolRegistry registry;
     private final WakeSightings sightings;
+    private final RelayRegistry relays;
+    private final BinlogSource binlog;
+
+    public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
+                                 WakeSightings sightings) {
+        this(config, metrics, registry, sightings, new RelayRegistry(), new RelayReports());
+    }
 
     @Inject
     public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
-                                 WakeSightings sightings) {
-        this(new TenantInstaller(), config, metrics, registry, sightings, Clock.systemUTC());
+                                 WakeSightings sightings, RelayRegistry relays, RelayReports relayReports) {
+        this(new TenantInstaller(), config, metrics, registry, sightings, relays, relayReports, Clock.systemUTC());
     }
 
     QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, OperatorMetrics metrics,
-                          PoolRegistry registry, WakeSightings sightings, Clock clock) {
+                          PoolRegistry registry, WakeSightings sightings, RelayRegistry relays,
+                          RelayReports relayReports, Clock clock) {
         this.installer = installer;
         this.config = config;
         this.metrics = metrics;
         this.registry = registry;
         this.sightings = sightings;
+        this.relays = relays;
+        this.binlog = new BinlogSource(installer, relays, relayReports, registry);
         this.clock = clock;
     }
 
@@ -115,13 +127,18 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         try {
             // Register before installing: the workers know the key before the first wake-up can name it.
-            registry.update(pool, file -> file.with(resolved.entry(key)));
+            // A Binlog tenant's workers skip the late-commit polls only once its trigger is gone.
+            registry.update(pool, file -> file.with(resolved.entry(key)
+                    .withWakeSource(BinlogSource.active(tenant) ? BinlogSource.BINLOG : null)));
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, true, "Registered",
                     "in Secret " + pool.getMetadata().getName() + "-tenants");
         } catch (RuntimeException e) {
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, false, "RegistrationFailed",
                     "could not update the pool's tenants Secret: " + e.getMessage());
             return false;
+        }
+        if (BinlogSource.wanted(tenant)) {
+            return binlog.reconcile(tenant, client, inputs, resolved, spec, pool, key, conditions, status);
         }
         InstallReport report = installer.install(spec, functionWasNotLoaded(tenant.getStatus()));
         metrics.installed(report);
@@ -131,6 +148,14 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
         }
+        boolean triggerAnnounces = report.object(dev.wakeq.install.ObjectReport.Kind.TRIGGER)
+                .map(o -> o.desiredAfterRun()).orElse(false);
+        String before = tenant.getStatus() == null ? null : tenant.getStatus().getWakeSource();
+        if (triggerAnnounces) {
+            // Binlog to Trigger: the relay lets go of the tenant only now that its trigger announces inserts.
+            relays.leave(client, namespace, name);
+        }
+        status.setWakeSource(triggerAnnounces ? BinlogSource.TRIGGER : before);
         if (report.object(dev.wakeq.install.ObjectReport.Kind.FUNCTION).map(o -> o.desiredAfterRun()).orElse(false)) {
             status.setInstalledFunctionVersion(spec.functionVersion());
         } else if (tenant.getStatus() != null) {
@@ -159,6 +184,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             // Without credentials nothing can be removed; keeping the finalizer forever would block the namespace.
             LOG.warnf("tenant %s: trigger and event left in place: %s", name, e.getMessage());
         }
+        relays.leave(client, namespace, name);
         registry.remove(namespace, poolName, name);
         sightings.forget(name);
         return DeleteControl.defaultDelete();
@@ -221,6 +247,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
                 && Objects.equals(a.getObservedGeneration(), b.getObservedGeneration())
                 && Objects.equals(a.getInstalledFunctionVersion(), b.getInstalledFunctionVersion())
                 && Objects.equals(a.getWakeTarget(), b.getWakeTarget())
+                && Objects.equals(a.getWakeSource(), b.getWakeSource())
                 && Objects.equals(a.getLastWakeSeen(), b.getLastWakeSeen())
                 && Conditions.same(a.getConditions(), b.getConditions());
     }

@@ -137,6 +137,23 @@ final class TenantInputs {
                 tenantName(tenant), functionVersion);
     }
 
+    /** The relay's replication account and the Secret it came from (which, with the server, names the relay). */
+    record RelayAccount(String secretName, String user, String password) {
+        @Override
+        public String toString() {
+            return "RelayAccount[" + secretName + ", user=" + user + "]";
+        }
+    }
+
+    /** spec.wake.relayCredentials, else spec.database.credentials. */
+    RelayAccount relayAccount() throws InputProblem {
+        var wake = tenant.getSpec().getWake();
+        boolean own = wake != null && wake.getRelayCredentials() != null;
+        CredentialsReference ref = own ? wake.getRelayCredentials() : tenant.getSpec().getDatabase().getCredentials();
+        String[] account = read(ref, own ? "spec.wake.relayCredentials" : "spec.database.credentials");
+        return new RelayAccount(ref.getSecretName(), account[0], account[1]);
+    }
+
     private String[] read(CredentialsReference ref, String field) throws InputProblem {
         String namespace = tenant.getMetadata().getNamespace();
         Secret secret = client.secrets().inNamespace(namespace).withName(ref.getSecretName()).get();

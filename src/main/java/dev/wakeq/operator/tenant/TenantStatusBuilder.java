@@ -20,6 +20,12 @@ final class TenantStatusBuilder {
     static final String REGISTERED_WITH_POOL = "RegisteredWithPool";
     /** Only with spec.database.replicas; does not decide Ready (wake-ups work on the current server). */
     static final String REPLICAS_READY = "ReplicasReady";
+    /** Binlog tenants only: whether the server's relay streams and announces the tenant. */
+    static final String RELAY_CONNECTED = "RelayConnected";
+    /** Binlog tenants only: the queue table exists (the trigger's condition says so for Trigger tenants). */
+    static final String QUEUE_TABLE_READY = "QueueTableReady";
+    /** Binlog tenants only, while a switch from Trigger is pending or a leftover trigger cannot be dropped. */
+    static final String TRIGGER_REMOVED = "TriggerRemoved";
 
     private static final Set<Reason> CONNECTION = EnumSet.of(Reason.AuthenticationFailed, Reason.DatabaseUnreachable,
             Reason.SchemaMissing);
@@ -55,6 +61,47 @@ final class TenantStatusBuilder {
             event = false;
         }
         return function && trigger && event;
+    }
+
+    /**
+     * A Binlog tenant's database conditions: reachable, queue table there, and (once the relay announces the tenant)
+     * no trigger or event of the Trigger source left. Returns whether all of them hold.
+     */
+    static boolean fromBinlogReport(Conditions conditions, InstallReport report, boolean announced) {
+        Optional<Problem> connection = first(report, CONNECTION);
+        if (connection.isPresent()) {
+            conditions.set(DATABASE_REACHABLE, false, connection.get().reason().name(), connection.get().message());
+            return false;
+        }
+        conditions.set(DATABASE_REACHABLE, true, "Connected", "");
+        Optional<ObjectReport> queue = report.object(ObjectReport.Kind.QUEUE_TABLE);
+        boolean table = queue.isPresent() && queue.get().desiredAfterRun();
+        if (table) {
+            conditions.set(QUEUE_TABLE_READY, true, "Present", queue.get().toString());
+        } else {
+            Problem p = first(report, TRIGGER).or(() -> first(report, ANY_OBJECT)).orElse(null);
+            conditions.set(QUEUE_TABLE_READY, false, p == null ? "NotReady" : p.reason().name(),
+                    p == null ? queue.map(ObjectReport::toString).orElse("queue table not checked") : p.message());
+        }
+        if (!announced) {
+            conditions.set(TRIGGER_REMOVED, false, "WaitingForRelay", "a trigger and event of the Trigger source, if "
+                    + "any, stay and announce inserts until the relay announces this tenant (condition RelayConnected)");
+            return false;
+        }
+        boolean gone = gone(report, ObjectReport.Kind.TRIGGER) && gone(report, ObjectReport.Kind.EVENT);
+        if (gone) {
+            conditions.set(TRIGGER_REMOVED, true, "Removed", "no trigger or event: the relay announces inserts");
+        } else {
+            Problem p = first(report, ANY_OBJECT).orElse(null);
+            conditions.set(TRIGGER_REMOVED, false, p == null ? "NotRemoved" : p.reason().name(),
+                    p == null ? "trigger or event still present" : p.message());
+        }
+        return table && gone;
+    }
+
+    private static boolean gone(InstallReport report, ObjectReport.Kind kind) {
+        return report.object(kind).map(o -> o.found() == ObjectReport.Found.ABSENT
+                || o.action() == ObjectReport.Action.DROPPED).orElse(false);
     }
 
     private static boolean object(Conditions conditions, InstallReport report, ObjectReport.Kind kind, String type,

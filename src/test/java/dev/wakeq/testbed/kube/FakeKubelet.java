@@ -3,6 +3,8 @@ package dev.wakeq.testbed.kube;
 import dev.wakeq.operator.pool.PoolNames;
 import dev.wakeq.operator.pool.WorkerDeploymentDependent;
 import dev.wakeq.operator.tenant.TenantsFile;
+import dev.wakeq.WakeqMain;
+import dev.wakeq.relay.ContainerRelay;
 import dev.wakeq.worker.ContainerWorker;
 import dev.wakeq.worker.JobHandler;
 import io.fabric8.kubernetes.api.model.Container;
@@ -56,6 +58,8 @@ import org.jboss.logging.Logger;
  * a new pod starts, joins the Service once ready, and only then does one old pod leave the Service and drain
  * (SIGTERM: its runtime closes, finishing running jobs). Each running worker is also published as a Pod object
  * (Running, Ready, its address, its real metrics port) so that the operator finds it and reads its report.
+ *
+ * <p>A relay Deployment (container argument {@code relay}) gets an in-process relay instead, ready while it streams.
  *
  * <p>Simplifications, all deliberate: no scheduler, images, probes or resources; readiness is the worker's own
  * {@code ready()}; the rollout runs on the watch thread, so other events wait until it is done.
@@ -117,7 +121,9 @@ public final class FakeKubelet implements AutoCloseable {
      * ({@code namespace/name}): then a wake-up for it is served whichever pod the Service picks.
      */
     public synchronized boolean serves(String tenantName) {
-        List<Pod> all = deployments.values().stream().flatMap(r -> r.pods.stream()).toList();
+        // Pods with a tenants file: workers (a relay pod reads a relay file instead).
+        List<Pod> all = deployments.values().stream().flatMap(r -> r.pods.stream()).filter(p -> p.tenantsFile != null)
+                .toList();
         return !all.isEmpty() && all.stream().allMatch(p -> p.loaded.find(tenantName).isPresent());
     }
 
@@ -411,7 +417,7 @@ public final class FakeKubelet implements AutoCloseable {
         final Path dir;
         /** Volume name to the Secret it shows. */
         final Map<String, String> secretVolumes = new LinkedHashMap<>();
-        final ContainerWorker worker;
+        final PodProcess worker;
         /** The Pod object published for this worker, or null. */
         final String podName;
         /** The tenants file the worker has confirmed loading; what {@link #serves} answers from. */
@@ -441,7 +447,9 @@ public final class FakeKubelet implements AutoCloseable {
                 env.put(e.getName(), serviceHost(hostPath(container, value(e, name))));
             }
             tenantsFile = env.containsKey("WAKEQ_TENANTS_FILE") ? Path.of(env.get("WAKEQ_TENANTS_FILE")) : null;
-            worker = ContainerWorker.start(env, address, handlers);
+            // The relay role runs the relay; every other pod a worker or a pool's receiver.
+            worker = container.getArgs() != null && container.getArgs().contains(WakeqMain.RELAY)
+                    ? ContainerRelay.start(env) : ContainerWorker.start(env, address, handlers);
             // The worker reads its file before it starts listening: what is on disk now is loaded (or rejected).
             loaded = readTenants();
             podName = publish(d, name, container);
