@@ -8,6 +8,7 @@ import dev.wakeq.queue.QueueRow;
 import dev.wakeq.queue.QueueSchema;
 import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.worker.TenantConfig;
+import dev.wakeq.worker.WakeSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -65,6 +66,23 @@ public final class DemoTenants {
             throw new IllegalStateException("install failed for " + schema + ": " + report.problems());
         }
         return new TenantConfig(key, tenantName, mysql.jdbcUrl(schema), schema, PASSWORD, QUEUE, DEAD);
+    }
+
+    /**
+     * A schema served by wakeq's binary-log source: its user and queue tables (the installer's Binlog path: no
+     * function, trigger or event). Returns the worker's entry; the caller registers the tenant with a relay.
+     */
+    public TenantConfig createBinlog(String schema, String tenantName, String key, int workerPort) throws SQLException {
+        createSchemaAndUser(schema);
+        InstallReport report = new TenantInstaller().installBinlog(TenantSpec.builder()
+                .database(mysql.host(), mysql.port(), schema).credentials("root", "")
+                .wakeTarget("127.0.0.1", workerPort).tenantKey(key).functionVersion("v1")
+                .createQueueTable(true).build(), true);
+        if (report.hasProblems()) {
+            throw new IllegalStateException("install failed for " + schema + ": " + report.problems());
+        }
+        return new TenantConfig(key, tenantName, mysql.jdbcUrl(schema), schema, PASSWORD, QUEUE, DEAD,
+                WakeSource.BINLOG);
     }
 
     /** The plain poller for a schema made by {@link #createPolled}. */
