@@ -1,6 +1,7 @@
 package dev.wakeq.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.wakeq.operator.crd.CredentialsReference;
@@ -15,7 +16,9 @@ import dev.wakeq.testbed.kube.OperatorTestResource;
 import dev.wakeq.testbed.kube.RequiresKubeApiServer;
 import dev.wakeq.worker.Job;
 import dev.wakeq.worker.JobHandler;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -55,6 +58,29 @@ class BinlogTenantOnRealApiServerTest {
     @Test
     void aBinlogTenantsInsertIsHandledThroughTheRelayOnMySql8() throws Exception {
         binlogTenant(TestDatabases.mysql8(), "127.0.0.62");
+    }
+
+    /** The schema checks the source: the API server refuses another value and names the field. */
+    @Test
+    void anUnknownWakeSourceIsRefusedNamingTheField() {
+        OperatorFixture f = new OperatorFixture(client, "blsrc");
+        String yaml = """
+                apiVersion: wakeq.dev/v1alpha1
+                kind: QueueTenant
+                metadata: {name: t1, namespace: %s}
+                spec:
+                  database: {host: db, schema: s, credentials: {secretName: db}}
+                  pool: {name: pool}
+                  wake: {source: Polling}
+                """.formatted(f.namespace);
+        // Untyped: the typed model could not even hold the value; the API server's schema is what is tested.
+        GenericKubernetesResource tenant = client.getKubernetesSerialization().unmarshal(yaml,
+                GenericKubernetesResource.class);
+        assertThatThrownBy(() -> client.genericKubernetesResources("wakeq.dev/v1alpha1", "QueueTenant")
+                .inNamespace(f.namespace).resource(tenant).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.wake.source")
+                .hasMessageContaining("Polling");
     }
 
     private void binlogTenant(DbServer db, String podAddress) throws Exception {
