@@ -56,7 +56,6 @@ public class RelayRegistry {
     public synchronized void join(KubernetesClient client, RelayNames names, RelayServer server, Member member) {
         load(client, names.namespace());
         String tenant = member.tenant().name();
-        // A tenant that moved to another server or account leaves its old relay only once it is in the new one.
         Relay relay = relays.computeIfAbsent(names.name(), n -> new Relay(names, server));
         boolean changed = !member.equals(relay.members.get(tenant)) || !server.equals(relay.server)
                 || relay.secretStale;
@@ -66,7 +65,15 @@ public class RelayRegistry {
             writeSecret(client, relay);
         }
         writeDeployment(client, relay);
-        for (Relay other : relays.values().stream().filter(r -> r != relay
+    }
+
+    /**
+     * Removes the tenant from every other relay of its namespace: for a tenant that moved to another server or account
+     * Secret, called once its new relay ({@code names}) reports it, so the move has no window either.
+     */
+    public synchronized void leaveOthers(KubernetesClient client, RelayNames names, String tenant) {
+        load(client, names.namespace());
+        for (Relay other : relays.values().stream().filter(r -> !r.names.name().equals(names.name())
                 && r.names.namespace().equals(names.namespace()) && r.members.containsKey(tenant)).toList()) {
             leave(client, other, tenant);
         }

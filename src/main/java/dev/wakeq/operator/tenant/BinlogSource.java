@@ -81,6 +81,9 @@ final class BinlogSource {
         if (RelayReports.NOT_RUNNING.equals(verdict.reason())) {
             relays.rewrite(names);
         }
+        if (verdict.ok()) {
+            relays.leaveOthers(client, names, resolved.tenantName());
+        }
 
         InstallReport report = installer.installBinlog(spec, verdict.ok());
         boolean database = TenantStatusBuilder.fromBinlogReport(conditions, report, verdict.ok());

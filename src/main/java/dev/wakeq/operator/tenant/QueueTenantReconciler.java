@@ -148,14 +148,13 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
         }
-        boolean triggerAnnounces = report.object(dev.wakeq.install.ObjectReport.Kind.TRIGGER)
-                .map(o -> o.desiredAfterRun()).orElse(false);
         String before = tenant.getStatus() == null ? null : tenant.getStatus().getWakeSource();
-        if (triggerAnnounces) {
-            // Binlog to Trigger: the relay lets go of the tenant only now that its trigger announces inserts.
+        if (installed) {
+            // Binlog to Trigger: the relay lets go of the tenant only once function, trigger and event all work (a
+            // trigger whose function is not loaded announces nothing).
             relays.leave(client, namespace, name);
         }
-        status.setWakeSource(triggerAnnounces ? BinlogSource.TRIGGER : before);
+        status.setWakeSource(installed ? BinlogSource.TRIGGER : before);
         if (report.object(dev.wakeq.install.ObjectReport.Kind.FUNCTION).map(o -> o.desiredAfterRun()).orElse(false)) {
             status.setInstalledFunctionVersion(spec.functionVersion());
         } else if (tenant.getStatus() != null) {
