@@ -34,8 +34,17 @@ public final class TenantQueue {
     private final String releaseUpdate;
 
     public TenantQueue(SqlIdentifier queueTable, SqlIdentifier deadLetterTable) {
-        String q = queueTable.quoted();
-        String d = deadLetterTable.quoted();
+        this(null, queueTable, deadLetterTable);
+    }
+
+    /**
+     * With a {@code schema}, every statement names the tables schema-qualified, so it works on a connection whose
+     * default schema is another tenant's (a pooled connection); null uses the connection's default schema.
+     */
+    public TenantQueue(SqlIdentifier schema, SqlIdentifier queueTable, SqlIdentifier deadLetterTable) {
+        String prefix = schema == null ? "" : schema.quoted() + ".";
+        String q = prefix + queueTable.quoted();
+        String d = prefix + deadLetterTable.quoted();
         // Ready rows: due, and either never claimed or the claimer's lease ran out (the claimer died or hung).
         claimSelect = """
                 SELECT id, payload, attempts FROM %s

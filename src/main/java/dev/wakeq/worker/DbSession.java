@@ -9,9 +9,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one connection an active poller holds, opened on first use and reopened with backoff after a failure.
- * Used by the poller's thread only. The first failure of a session is logged as a warning, repeats at FINE, so a
- * tenant with a dead database cannot flood the log; every failure is counted.
+ * The one connection an active poller holds: taken from {@link ServerConnections} (or opened) on first use, given
+ * back when the poller stops, reopened with backoff after a failure. Used by the poller's thread only. The first
+ * failure of a session is logged as a warning, repeats at FINE, so a tenant with a dead database cannot flood the
+ * log; every failure is counted.
  */
 final class DbSession implements AutoCloseable {
 
@@ -20,15 +21,22 @@ final class DbSession implements AutoCloseable {
     private static final long MAX_RETRY_NANOS = 5_000_000_000L;
 
     private final TenantConfig tenant;
+    private final String poolKey;
+    private final ServerConnections pool;
     private final WorkerConfig config;
     private final WorkerMetrics metrics;
     private Connection connection;
+    /** The connection came from the pool and has not yet completed a statement here: it may have died idle. */
+    private boolean unproven;
     private long retryAt = System.nanoTime();
     private long retryNanos = FIRST_RETRY_NANOS;
     private boolean failing;
 
-    DbSession(TenantConfig tenant, WorkerConfig config, WorkerMetrics metrics) {
+    DbSession(TenantConfig tenant, ServerAccount account, ServerConnections pool, WorkerConfig config,
+              WorkerMetrics metrics) {
         this.tenant = tenant;
+        this.poolKey = account.poolKey();
+        this.pool = pool;
         this.config = config;
         this.metrics = metrics;
     }
@@ -50,8 +58,15 @@ final class DbSession implements AutoCloseable {
         if (!ready(System.nanoTime())) {
             return null;
         }
+        Connection reused = pool.take(poolKey);
+        if (reused != null) {
+            connection = reused;
+            unproven = true;
+            return reused;
+        }
         try {
             Connection c = DriverManager.getConnection(tenant.jdbcUrl(), properties());
+            metrics.connectionOpened();
             try {
                 TenantQueue.configure(c);
             } catch (SQLException e) {
@@ -71,8 +86,26 @@ final class DbSession implements AutoCloseable {
         }
     }
 
-    /** After a failed statement: the connection is assumed broken; the next use reconnects after a backoff. */
+    /** A statement on the connection succeeded: it is alive. */
+    void succeeded() {
+        unproven = false;
+    }
+
+    /**
+     * After a failed statement: the connection is assumed broken; the next use reconnects after a backoff. A
+     * connection that failed at its first statement after idling in the pool most likely died there (server
+     * restart, {@code wait_timeout}), and so did its idle siblings: those are dropped and the next use connects
+     * at once.
+     */
     void failed(String operation, SQLException e) {
+        if (unproven) {
+            unproven = false;
+            drop();
+            pool.discard(poolKey);
+            metrics.dbError(operation + "_idle_connection");
+            LOG.fine("tenant " + tenant.name() + ": pooled connection broken (SQLState " + e.getSQLState() + ")");
+            return;
+        }
         metrics.dbError(operation);
         Level level = failing ? Level.FINE : Level.WARNING;
         failing = true;
@@ -80,7 +113,7 @@ final class DbSession implements AutoCloseable {
         LOG.log(level, "tenant " + tenant.name() + ": " + operation + " failed (SQLState " + e.getSQLState()
                 + ", error " + e.getErrorCode() + "): " + e.getMessage() + "; retrying in " + retryNanos / 1_000_000
                 + " ms");
-        close();
+        drop();
         retryAt = System.nanoTime() + retryNanos;
         retryNanos = Math.min(MAX_RETRY_NANOS, retryNanos * 2);
     }
@@ -100,14 +133,18 @@ final class DbSession implements AutoCloseable {
         return p;
     }
 
+    /** The poller stops: a working connection goes back to the pool for the next poller of this server. */
     @Override
     public void close() {
         if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // Closing a broken connection fails; it is gone either way.
-            }
+            pool.giveBack(poolKey, connection);
+            connection = null;
+        }
+    }
+
+    private void drop() {
+        if (connection != null) {
+            ServerConnections.quietlyClose(connection);
             connection = null;
         }
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -24,6 +25,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ExecutorService pollerThreads;
     private final ScheduledExecutorService timers;
     private final TenantRegistry registry;
+    private final ServerConnections connections = new ServerConnections();
     private WakeListeners listeners;
     private TenantsFileWatcher watcher;
     private boolean closed;
@@ -39,7 +41,9 @@ public final class WorkerRuntime implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wakeq-timer"));
         RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.maxRetryBackoff());
         this.registry = new TenantRegistry(new PollerContext(config, metrics, handler, pool, pollerThreads, timers,
-                retry, new AtomicLong()));
+                retry, new AtomicLong(), connections));
+        long check = ServerConnections.IDLE_TIMEOUT.toSeconds() / 10;
+        timers.scheduleWithFixedDelay(connections::closeExpired, check, check, TimeUnit.SECONDS);
     }
 
     /**
@@ -140,6 +144,7 @@ public final class WorkerRuntime implements AutoCloseable {
             LOG.warning("closing the TCP listener failed: " + e.getMessage());
         } finally {
             pollerThreads.shutdownNow();
+            connections.close();
         }
     }
 }
