@@ -46,6 +46,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final Clock clock;
     private final PoolRegistry registry;
     private final WakeSightings sightings;
+    private final QuietRechecks quiet = new QuietRechecks();
 
     @Inject
     public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
@@ -123,11 +124,20 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
                     "could not update the pool's tenants Secret: " + e.getMessage());
             return false;
         }
+        String uid = tenant.getMetadata().getUid();
+        List<TenantSpec> replicas = resolved.replicaSpecs(key);
+        var fingerprint = quiet.read(spec, installer);
+        if (replicas.isEmpty() && wasReady(tenant) && quiet.unchanged(uid, spec, fingerprint)) {
+            // Nothing the install reads has changed since one that found all in place: keep its conditions.
+            status.setInstalledFunctionVersion(tenant.getStatus().getInstalledFunctionVersion());
+            return true;
+        }
         InstallReport report = installer.install(spec, functionWasNotLoaded(tenant.getStatus()));
+        quiet.installed(uid, spec, fingerprint, report);
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
-        checkReplicas(resolved.replicaSpecs(key), conditions);
+        checkReplicas(replicas, conditions);
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
         }
@@ -161,6 +171,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         registry.remove(namespace, poolName, name);
         sightings.forget(name);
+        quiet.forget(tenant.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
 
@@ -180,6 +191,15 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         conditions.set(TenantStatusBuilder.REPLICAS_READY, true, "FunctionLoaded", replicas.size()
                 + " replica(s) list the function with its library loaded");
+    }
+
+    /** Ready=True for the current generation: the conditions a skipped install would keep are all good. */
+    private static boolean wasReady(QueueTenant tenant) {
+        QueueTenantStatus status = tenant.getStatus();
+        return status != null && status.getConditions() != null
+                && java.util.Objects.equals(status.getObservedGeneration(), tenant.getMetadata().getGeneration())
+                && status.getConditions().stream().anyMatch(c -> TenantStatusBuilder.READY.equals(c.getType())
+                        && "True".equals(c.getStatus()));
     }
 
     private static boolean functionWasNotLoaded(QueueTenantStatus status) {
