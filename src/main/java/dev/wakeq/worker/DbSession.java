@@ -1,10 +1,13 @@
 package dev.wakeq.worker;
 
+import dev.wakeq.queue.ClaimLiveness;
 import dev.wakeq.queue.TenantQueue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.LinkedHashSet;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,22 +26,29 @@ final class DbSession implements AutoCloseable {
     private final TenantConfig tenant;
     private final String poolKey;
     private final ServerConnections pool;
+    private final PollerContext ctx;
     private final WorkerConfig config;
     private final WorkerMetrics metrics;
-    private Connection connection;
+    private ServerConnections.Held connection;
+    /**
+     * The liveness locks of connections this session claimed through. If one breaks while its jobs still run, the
+     * next connection takes those names again, so other workers do not read the jobs as abandoned and run them a
+     * second time while they are still running here.
+     */
+    private final Set<String> claimLocks = new LinkedHashSet<>();
     /** The connection came from the pool and has not yet completed a statement here: it may have died idle. */
     private boolean unproven;
     private long retryAt = System.nanoTime();
     private long retryNanos = FIRST_RETRY_NANOS;
     private boolean failing;
 
-    DbSession(TenantConfig tenant, ServerAccount account, ServerConnections pool, WorkerConfig config,
-              WorkerMetrics metrics) {
+    DbSession(TenantConfig tenant, ServerAccount account, PollerContext ctx) {
         this.tenant = tenant;
         this.poolKey = account.poolKey();
-        this.pool = pool;
-        this.config = config;
-        this.metrics = metrics;
+        this.pool = ctx.connections();
+        this.ctx = ctx;
+        this.config = ctx.config();
+        this.metrics = ctx.metrics();
     }
 
     /** Whether {@link #connection()} may be tried now (open, or the reconnect backoff has passed). */
@@ -53,27 +63,37 @@ final class DbSession implements AutoCloseable {
     /** The open connection, or a newly opened one, or null while the database is unreachable. */
     Connection connection() {
         if (connection != null) {
-            return connection;
+            return connection.connection();
         }
         if (!ready(System.nanoTime())) {
             return null;
         }
-        Connection reused = pool.take(poolKey);
+        ServerConnections.Held reused = pool.take(poolKey);
         if (reused != null) {
-            connection = reused;
-            unproven = true;
-            return reused;
+            try {
+                retakeClaimLocks(reused.connection());
+                connection = reused;
+                unproven = claimLocks.isEmpty();
+                return reused.connection();
+            } catch (SQLException e) {
+                // Died while idle, and so likely did its idle siblings.
+                ServerConnections.quietlyClose(reused.connection());
+                pool.discard(poolKey);
+            }
         }
         try {
             Connection c = DriverManager.getConnection(tenant.jdbcUrl(), properties());
             metrics.connectionOpened();
+            String lock = ctx.nextLockName();
             try {
                 TenantQueue.configure(c);
+                ClaimLiveness.acquire(c, lock);
+                retakeClaimLocks(c);
             } catch (SQLException e) {
                 c.close();
                 throw e;
             }
-            connection = c;
+            connection = new ServerConnections.Held(c, lock);
             retryNanos = FIRST_RETRY_NANOS;
             if (failing) {
                 LOG.info("tenant " + tenant.name() + ": database reachable again");
@@ -83,6 +103,30 @@ final class DbSession implements AutoCloseable {
         } catch (SQLException e) {
             failed("connect", e);
             return null;
+        }
+    }
+
+    /** The liveness lock the current connection holds: claims made now start with it. */
+    String lock() {
+        return connection.lock();
+    }
+
+    /** A claim through the current connection found jobs: keep its lock's name until this session ends. */
+    void claimedThrough(String lock) {
+        claimLocks.add(lock);
+    }
+
+    private void retakeClaimLocks(Connection c) throws SQLException {
+        for (String lock : claimLocks) {
+            try {
+                ClaimLiveness.acquire(c, lock);
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                    throw e;
+                }
+                // Held elsewhere cannot happen (names are this process's own); any other refusal only costs the
+                // early release of those jobs, which their lease still bounds.
+            }
         }
     }
 
@@ -144,7 +188,7 @@ final class DbSession implements AutoCloseable {
 
     private void drop() {
         if (connection != null) {
-            ServerConnections.quietlyClose(connection);
+            ServerConnections.quietlyClose(connection.connection());
             connection = null;
         }
     }

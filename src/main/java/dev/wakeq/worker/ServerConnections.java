@@ -29,14 +29,18 @@ final class ServerConnections implements AutoCloseable {
     /** More than this many idle connections for one key means a burst has passed: close the rest. */
     static final int MAX_IDLE_PER_KEY = 8;
 
-    private record Idle(Connection connection, long since) {
+    /** A worker connection and the liveness lock it holds ({@code ClaimLiveness}). */
+    record Held(Connection connection, String lock) {
+    }
+
+    private record Idle(Held held, long since) {
     }
 
     private final Map<String, ArrayDeque<Idle>> idle = new HashMap<>();
     private boolean closed;
 
     /** An idle connection of this key, most recently used first (the likeliest to be alive), or null. */
-    synchronized Connection take(String key) {
+    synchronized Held take(String key) {
         ArrayDeque<Idle> queue = idle.get(key);
         if (queue == null) {
             return null;
@@ -45,11 +49,11 @@ final class ServerConnections implements AutoCloseable {
         if (queue.isEmpty()) {
             idle.remove(key);
         }
-        return i == null ? null : i.connection();
+        return i == null ? null : i.held();
     }
 
     /** Keeps a healthy connection for reuse, or closes it when the pool is full or closed. */
-    void giveBack(String key, Connection c) {
+    void giveBack(String key, Held c) {
         synchronized (this) {
             ArrayDeque<Idle> queue = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
             if (!closed && queue.size() < MAX_IDLE_PER_KEY) {
@@ -60,7 +64,7 @@ final class ServerConnections implements AutoCloseable {
                 idle.remove(key);
             }
         }
-        quietlyClose(c);
+        quietlyClose(c.connection());
     }
 
     /** Closes every idle connection of this key: one of them was found broken. */
@@ -70,7 +74,7 @@ final class ServerConnections implements AutoCloseable {
             ArrayDeque<Idle> queue = idle.remove(key);
             gone = queue == null ? List.of() : new ArrayList<>(queue);
         }
-        gone.forEach(i -> quietlyClose(i.connection()));
+        gone.forEach(i -> quietlyClose(i.held().connection()));
     }
 
     /** Closes connections idle for longer than {@link #IDLE_TIMEOUT}; runs on the worker's timer. */
@@ -89,7 +93,7 @@ final class ServerConnections implements AutoCloseable {
                 }
             }
         }
-        gone.forEach(i -> quietlyClose(i.connection()));
+        gone.forEach(i -> quietlyClose(i.held().connection()));
     }
 
     synchronized int idleCount() {
@@ -104,7 +108,7 @@ final class ServerConnections implements AutoCloseable {
             idle.values().forEach(gone::addAll);
             idle.clear();
         }
-        gone.forEach(i -> quietlyClose(i.connection()));
+        gone.forEach(i -> quietlyClose(i.held().connection()));
     }
 
     static void quietlyClose(Connection c) {

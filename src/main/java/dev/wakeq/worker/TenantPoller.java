@@ -178,8 +178,7 @@ final class TenantPoller {
     private void run() {
         ctx.metrics().pollerStarted();
         Thread.currentThread().setName("wakeq-poller-" + tenant.name());
-        try (DbSession db = new DbSession(tenant, account, ctx.connections(), ctx.config(),
-                ctx.metrics())) {
+        try (DbSession db = new DbSession(tenant, account, ctx)) {
             Work work;
             while ((work = nextWork(db)) != null) {
                 if (work.settle() != null) {
@@ -269,7 +268,11 @@ final class TenantPoller {
         try {
             ctx.metrics().polled();
             // Jobs start before the claim's COMMIT returns (TenantQueue.claim says why that is safe).
-            queue.claim(connection, ctx.nextClaimToken(), slots, ctx.config().lease(), rows -> {
+            String lock = db.lock();
+            queue.claim(connection, ctx.nextClaimToken(lock), slots, ctx.config().lease(), rows -> {
+                if (!rows.isEmpty()) {
+                    db.claimedThrough(lock);
+                }
                 started[0] = rows.size();
                 claimed(rows, slots);
             });
@@ -292,6 +295,7 @@ final class TenantPoller {
             }
             if (!rows.isEmpty()) {
                 inFlight += rows.size();
+                ctx.journal().started(tenant.key(), rows.size());
                 if (tenant.wakeSource() == WakeSource.BINLOG) {
                     lingerUntil = end + ctx.config().idleTimeout().toNanos();
                 }
@@ -337,6 +341,7 @@ final class TenantPoller {
                     outcomes.addFirst(rest.get(k));
                 }
                 inFlight -= batch.size() - rest.size();
+                ctx.journal().finished(tenant.key(), batch.size() - rest.size());
             } finally {
                 lock.unlock();
             }
