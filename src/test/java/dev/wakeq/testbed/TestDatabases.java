@@ -23,6 +23,7 @@ public final class TestDatabases {
     private static DbServer mysql8;
     private static DbServer mariadbNoBinlog;
     private static DbServer mysql8NoBinlog;
+    private static final java.util.Map<String, IllegalStateException> FAILED = new java.util.HashMap<>();
 
     private TestDatabases() {
     }
@@ -92,7 +93,13 @@ public final class TestDatabases {
     private static DbServer start(String name, LocalMysqld.Flavor flavor, Path binary, Path base,
                                   List<String> extraArgs) {
         Path work = workRoot().resolve(name);
+        IllegalStateException failed = FAILED.get(name);
+        if (failed != null) {
+            // Starting again would stack a second server on a loaded machine; every later test gets the first error.
+            throw failed;
+        }
         try {
+            killLeftover(work);
             deleteTree(work);
             LocalMysqld server = LocalMysqld.start(new LocalMysqld.Spec(flavor, binary, base, work,
                     work.resolve("plugin"), extraArgs));
@@ -107,8 +114,37 @@ public final class TestDatabases {
             }, "stop-" + name));
             return db;
         } catch (Exception e) {
-            throw new IllegalStateException("test server " + name + " failed to start: " + e.getMessage(), e);
+            IllegalStateException error = new IllegalStateException("test server " + name + " failed to start: "
+                    + e.getMessage(), e);
+            FAILED.put(name, error);
+            throw error;
         }
+    }
+
+    /**
+     * A server that a killed test JVM left running on this work directory (SIGKILL skips the shutdown hook that
+     * stops it): found by its pid file and its command line naming the directory, and killed before the directory
+     * is deleted under it. Without this, every killed run left a server behind, and a loaded machine piled up dozens.
+     */
+    static void killLeftover(Path work) {
+        Path pidFile = work.resolve("mysqld.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException | NumberFormatException e) {
+            return;
+        }
+        String dir = work.toAbsolutePath().toString();
+        ProcessHandle.of(pid)
+                .filter(ph -> ph.info().commandLine().map(c -> c.contains("--datadir=" + dir + "/")).orElse(false))
+                .ifPresent(ph -> {
+                    ph.destroyForcibly();
+                    try {
+                        ph.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                        // Gone or going; the start below fails loudly if the port or files are still held.
+                    }
+                });
     }
 
     /** Under the build directory, so {@code mvn clean} removes anything a killed run left behind. */
