@@ -54,6 +54,7 @@ final class InFlightJournal {
         Path file = dir.resolve(FILE);
         List<String> previous = List.of();
         try {
+            Files.createDirectories(dir);
             if (Files.exists(file)) {
                 previous = Files.readAllLines(file).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
             }
