@@ -92,7 +92,7 @@ public final class TestDatabases {
 
     private static DbServer start(String name, LocalMysqld.Flavor flavor, Path binary, Path base,
                                   List<String> extraArgs) {
-        Path work = workRoot().resolve(name);
+        Path work = workRoot().resolve(name + loaderSuffix());
         IllegalStateException failed = FAILED.get(name);
         if (failed != null) {
             // Starting again would stack a second server on a loaded machine; every later test gets the first error.
@@ -122,9 +122,22 @@ public final class TestDatabases {
     }
 
     /**
+     * Each {@code @QuarkusTest} application loads test classes in a class loader of its own, with its own copy of
+     * this class: without a directory of their own, each would start servers on the same work directory as the
+     * plain tests' copy, deleting its files under it, and a full run stacked one pair per application (21 were
+     * seen). Quarkus runs one application at a time, so a new one may stop the servers of the one before it
+     * ({@link #killLeftover}); the plain tests' servers, in the JVM's own class loader, live until the JVM ends.
+     */
+    private static String loaderSuffix() {
+        ClassLoader loader = TestDatabases.class.getClassLoader();
+        return loader != null && loader.getClass().getName().contains("Quarkus") ? "-quarkus" : "";
+    }
+
+    /**
      * A server that a killed test JVM left running on this work directory (SIGKILL skips the shutdown hook that
      * stops it): found by its pid file and its command line naming the directory, and killed before the directory
-     * is deleted under it. Without this, every killed run left a server behind, and a loaded machine piled up dozens.
+     * is deleted under it (or one of the previous Quarkus application's, see {@link #loaderSuffix}). Without this,
+     * every killed run left a server behind, and a loaded machine piled up dozens.
      */
     static void killLeftover(Path work) {
         Path pidFile = work.resolve("mysqld.pid");
