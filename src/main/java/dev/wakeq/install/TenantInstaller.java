@@ -19,6 +19,7 @@ public final class TenantInstaller {
     private final ConnectionFactory connections;
     private final StatementListener listener;
     private final TriggerSql triggers;
+    private final RecheckConnections recheckConnections;
 
     /** Connector/J with default settings, no statement listener. */
     public TenantInstaller() {
@@ -34,6 +35,7 @@ public final class TenantInstaller {
         this.connections = connections;
         this.listener = listener;
         this.triggers = new TriggerSql(triggerPrelude);
+        this.recheckConnections = new RecheckConnections(connections);
     }
 
     /** Makes the database match the spec. */
@@ -97,6 +99,23 @@ public final class TenantInstaller {
      */
     public InstallReport checkReplica(TenantSpec spec) {
         return run(spec, false, ReplicaStep::run);
+    }
+
+    /**
+     * One statement that tells whether anything {@link #install} reads has changed since a run whose fingerprint the
+     * caller kept: {@link Fingerprint#sameAs}. It runs on a connection kept open per server and account
+     * ({@link RecheckConnections}). Empty when it cannot be read (the database is unreachable, a privilege or the
+     * MySQL marks table is missing): the caller then runs {@link #install}, which says why.
+     */
+    public java.util.Optional<Fingerprint> fingerprint(TenantSpec spec) {
+        try {
+            return java.util.Optional.ofNullable(recheckConnections.with(spec, connection -> {
+                boolean mariaDb = connection.getMetaData().getDatabaseProductVersion().contains("MariaDB");
+                return FingerprintSql.read(new SqlExecutor(connection, listener), spec, mariaDb);
+            }));
+        } catch (SQLException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Drops the trigger and the event; leaves the queue tables, their rows and the shared function. */

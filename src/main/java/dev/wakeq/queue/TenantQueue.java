@@ -34,14 +34,24 @@ public final class TenantQueue {
     private final String releaseUpdate;
 
     public TenantQueue(SqlIdentifier queueTable, SqlIdentifier deadLetterTable) {
-        String q = queueTable.quoted();
-        String d = deadLetterTable.quoted();
-        // Ready rows: due, and either never claimed or the claimer's lease ran out (the claimer died or hung).
+        this(null, queueTable, deadLetterTable);
+    }
+
+    /**
+     * With a {@code schema}, every statement names the tables schema-qualified, so it works on a connection whose
+     * default schema is another tenant's (a pooled connection); null uses the connection's default schema.
+     */
+    public TenantQueue(SqlIdentifier schema, SqlIdentifier queueTable, SqlIdentifier deadLetterTable) {
+        String prefix = schema == null ? "" : schema.quoted() + ".";
+        String q = prefix + queueTable.quoted();
+        String d = prefix + deadLetterTable.quoted();
+        // Ready rows: due, and never claimed, or the claimer's lease ran out (it hung or died), or the claimer's
+        // connection is gone (it died: ClaimLiveness).
         claimSelect = """
                 SELECT id, payload, attempts FROM %s
-                WHERE run_after <= NOW(3) AND (claimed_by IS NULL OR claim_expires < NOW(3))
+                WHERE run_after <= NOW(3) AND (claimed_by IS NULL OR claim_expires < NOW(3) OR %s)
                 ORDER BY id LIMIT ?
-                FOR UPDATE SKIP LOCKED""".formatted(q);
+                FOR UPDATE SKIP LOCKED""".formatted(q, ClaimLiveness.FREE);
         claimUpdatePrefix = """
                 UPDATE %s SET claimed_by = ?, claim_expires = NOW(3) + INTERVAL ? MICROSECOND,
                   attempts = attempts + 1

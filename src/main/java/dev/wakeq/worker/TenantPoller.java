@@ -31,6 +31,7 @@ final class TenantPoller {
     private static final long BINLOG_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final TenantConfig tenant;
+    private final ServerAccount account;
     private final PollerContext ctx;
     private final TenantQueue queue;
     private final JobRunner runner;
@@ -57,7 +58,9 @@ final class TenantPoller {
     TenantPoller(TenantConfig tenant, PollerContext ctx) {
         this.tenant = tenant;
         this.ctx = ctx;
-        this.queue = new TenantQueue(tenant.queueTable(), tenant.deadLetterTable());
+        this.account = ServerAccount.of(tenant);
+        // Qualified table names let this tenant use a connection another tenant of the same server opened.
+        this.queue = new TenantQueue(account.schema(), tenant.queueTable(), tenant.deadLetterTable());
         this.runner = new JobRunner(tenant.name(), ctx.handler(), this::isRetiring, this::report);
         this.recorder = new OutcomeRecorder(tenant.name(), queue, ctx, this::retryDue);
         // A relay's wake-up follows the commit: no quick commit polls and no idle tail for late commits (see
@@ -175,7 +178,7 @@ final class TenantPoller {
     private void run() {
         ctx.metrics().pollerStarted();
         Thread.currentThread().setName("wakeq-poller-" + tenant.name());
-        try (DbSession db = new DbSession(tenant, ctx.config(), ctx.metrics())) {
+        try (DbSession db = new DbSession(tenant, account, ctx)) {
             Work work;
             while ((work = nextWork(db)) != null) {
                 if (work.settle() != null) {
@@ -265,10 +268,15 @@ final class TenantPoller {
         try {
             ctx.metrics().polled();
             // Jobs start before the claim's COMMIT returns (TenantQueue.claim says why that is safe).
-            queue.claim(connection, ctx.nextClaimToken(), slots, ctx.config().lease(), rows -> {
+            String lock = db.lock();
+            queue.claim(connection, ctx.nextClaimToken(lock), slots, ctx.config().lease(), rows -> {
+                if (!rows.isEmpty()) {
+                    db.claimedThrough(lock);
+                }
                 started[0] = rows.size();
                 claimed(rows, slots);
             });
+            db.succeeded();
         } catch (SQLException e) {
             ctx.pool().unreserve(slots - started[0]);
             db.failed("claim", e);
@@ -287,6 +295,7 @@ final class TenantPoller {
             }
             if (!rows.isEmpty()) {
                 inFlight += rows.size();
+                ctx.journal().started(tenant.key(), rows.size());
                 if (tenant.wakeSource() == WakeSource.BINLOG) {
                     lingerUntil = end + ctx.config().idleTimeout().toNanos();
                 }
@@ -319,6 +328,7 @@ final class TenantPoller {
             }
             for (; i < batch.size(); i++) {
                 recorder.record(connection, batch.get(i));
+                db.succeeded();
             }
         } catch (SQLException e) {
             db.failed("settle", e);
@@ -331,6 +341,7 @@ final class TenantPoller {
                     outcomes.addFirst(rest.get(k));
                 }
                 inFlight -= batch.size() - rest.size();
+                ctx.journal().finished(tenant.key(), batch.size() - rest.size());
             } finally {
                 lock.unlock();
             }

@@ -34,13 +34,15 @@ import java.util.UUID;
  * @param connectTimeout     JDBC connect timeout (unless the tenant's URL sets {@code connectTimeout})
  * @param socketTimeout      JDBC socket timeout (unless the tenant's URL sets {@code socketTimeout})
  * @param workerId           written into {@code claimed_by} (with a claim counter): who holds a lease
+ * @param stateDir           where the worker keeps the tenants it has jobs in flight for, so that a restart after
+ *                           a crash sweeps them at once ({@link InFlightJournal}); null keeps none
  */
 public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, Duration configCheckInterval,
                            Duration idleTimeout, Duration minPollInterval, Duration maxPollInterval,
                            Duration commitPollInterval, Duration commitWindow, int batchSize, int handlerThreads, Duration lease, int maxAttempts,
                            Duration retryBackoff, Duration maxRetryBackoff, Duration shutdownGrace,
                            Duration shutdownDelay, Duration tcpReadTimeout, int maxTcpConnections, Duration connectTimeout,
-                           Duration socketTimeout, String workerId) {
+                           Duration socketTimeout, String workerId, Path stateDir) {
 
     public static final int DEFAULT_PORT = 8686;
 
@@ -103,6 +105,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration socketTimeout = Duration.ofSeconds(30);
         private String workerId = defaultWorkerId();
+        private Path stateDir;
 
         private Builder() {
         }
@@ -130,6 +133,7 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
             connectTimeout = c.connectTimeout;
             socketTimeout = c.socketTimeout;
             workerId = c.workerId;
+            stateDir = c.stateDir;
         }
 
         public Builder bindAddress(InetAddress v) { bindAddress = v; return this; }
@@ -154,12 +158,13 @@ public record WorkerConfig(InetAddress bindAddress, int port, Path tenantsFile, 
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder socketTimeout(Duration v) { socketTimeout = v; return this; }
         public Builder workerId(String v) { workerId = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
 
         public WorkerConfig build() {
             return new WorkerConfig(bindAddress, port, tenantsFile, configCheckInterval, idleTimeout,
                     minPollInterval, maxPollInterval, commitPollInterval, commitWindow, batchSize, handlerThreads,
                     lease, maxAttempts, retryBackoff, maxRetryBackoff, shutdownGrace, shutdownDelay, tcpReadTimeout,
-                    maxTcpConnections, connectTimeout, socketTimeout, workerId);
+                    maxTcpConnections, connectTimeout, socketTimeout, workerId, stateDir);
         }
 
         private static String defaultWorkerId() {

@@ -20,6 +20,7 @@ import java.util.function.UnaryOperator;
  * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging}, also {@code log}, or
  * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
  * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code shutdown-delay-seconds} (5),
+ * {@code state-dir} (where a restart after a crash learns which tenants to sweep at once; none by default),
  * {@code role} ({@code worker}, or {@code receiver} with {@code forward-host} and {@code forward-port}),
  * {@code metrics-port} (9090; 0 picks a
  * free port) for {@code /metrics}, {@code /healthz/ready} and {@code /healthz/live}.
@@ -137,6 +138,10 @@ public final class WorkerMain {
         String id = setting(cli, "worker-id", null);
         if (id != null && !id.isBlank()) {
             b.workerId(id);
+        }
+        String stateDir = setting(cli, "state-dir", null);
+        if (stateDir != null && !stateDir.isBlank()) {
+            b.stateDir(Path.of(stateDir));
         }
         return b.build();
     }

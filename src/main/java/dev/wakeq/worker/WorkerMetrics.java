@@ -30,6 +30,7 @@ public final class WorkerMetrics {
     public static final String WAKE_TO_CLAIM = "wakeq.wake_to_claim";
     public static final String POLLERS_ACTIVE = "wakeq.pollers.active";
     public static final String DB_ERRORS = "wakeq.db.errors";
+    public static final String DB_CONNECTIONS_OPENED = "wakeq.db.connections.opened";
     public static final String CONFIG_RELOADS = "wakeq.config.reloads";
     public static final String CONFIG_ERRORS = "wakeq.config.errors";
 
@@ -44,6 +45,7 @@ public final class WorkerMetrics {
     private final Counter deadLettered;
     private final Counter leaseLost;
     private final Counter configReloads;
+    private final Counter connectionsOpened;
     private final Counter configErrors;
     private final Timer wakeToClaim;
     /** Held here: a gauge only keeps a weak reference to the object it reads. */
@@ -69,6 +71,8 @@ public final class WorkerMetrics {
         failed = counter(JOBS_FAILED, "Handler failures (each attempt counts)");
         deadLettered = counter(JOBS_DEAD_LETTERED, "Jobs moved to the dead-letter table");
         leaseLost = counter(JOBS_LEASE_LOST, "Outcomes not recorded because the lease had been taken over");
+        connectionsOpened = counter(DB_CONNECTIONS_OPENED,
+                "Database connections opened (a poller reuses an idle one of the same server and account first)");
         configReloads = counter(CONFIG_RELOADS, "Tenants files loaded and applied");
         configErrors = counter(CONFIG_ERRORS, "Tenants files rejected (the last good one stays in force)");
         wakeToClaim = Timer.builder(WAKE_TO_CLAIM)
@@ -121,6 +125,10 @@ public final class WorkerMetrics {
         wakeToClaim.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
     void pollerStarted() {
         activePollers.incrementAndGet();
     }
@@ -129,7 +137,10 @@ public final class WorkerMetrics {
         activePollers.decrementAndGet();
     }
 
-    /** {@code operation} is one of a fixed few ({@code connect}, {@code claim}, {@code settle}, {@code release}). */
+    /**
+     * {@code operation} is one of a fixed few ({@code connect}, {@code claim}, {@code settle}, {@code release}, and
+     * {@code claim_idle_connection}/{@code settle_idle_connection} for a pooled connection found broken).
+     */
     void dbError(String operation) {
         dbErrors.computeIfAbsent(operation, op -> Counter.builder(DB_ERRORS)
                 .description("Failed connection attempts and statements").tag("operation", op)

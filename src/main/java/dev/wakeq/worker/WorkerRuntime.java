@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -24,6 +25,8 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ExecutorService pollerThreads;
     private final ScheduledExecutorService timers;
     private final TenantRegistry registry;
+    private final ServerConnections connections = new ServerConnections();
+    private final InFlightJournal journal;
     private WakeListeners listeners;
     private TenantsFileWatcher watcher;
     private boolean closed;
@@ -38,8 +41,12 @@ public final class WorkerRuntime implements AutoCloseable {
         this.pollerThreads = Executors.newCachedThreadPool(DaemonThreads.named("wakeq-poller"));
         this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("wakeq-timer"));
         RetryPolicy retry = new RetryPolicy(config.maxAttempts(), config.retryBackoff(), config.maxRetryBackoff());
+        this.journal = config.stateDir() == null ? InFlightJournal.none()
+                : InFlightJournal.in(config.stateDir(), timers);
         this.registry = new TenantRegistry(new PollerContext(config, metrics, handler, pool, pollerThreads, timers,
-                retry, new AtomicLong()));
+                retry, new AtomicLong(), connections, livenessProcess(), journal));
+        long check = ServerConnections.IDLE_TIMEOUT.toSeconds() / 10;
+        timers.scheduleWithFixedDelay(connections::closeExpired, check, check, TimeUnit.SECONDS);
     }
 
     /**
@@ -51,6 +58,7 @@ public final class WorkerRuntime implements AutoCloseable {
         WorkerRuntime runtime = new WorkerRuntime(config, handler, meterRegistry);
         try {
             runtime.startWatcher();
+            runtime.sweepWhatACrashLeft();
             runtime.listen();
             runtime.listening = true;
         } catch (IOException | RuntimeException e) {
@@ -97,6 +105,27 @@ public final class WorkerRuntime implements AutoCloseable {
         registry.apply(tenants);
     }
 
+    /**
+     * Tenants the previous process of this worker had jobs in flight for: their claims were freed when it died
+     * (ClaimLiveness), so a sweep now runs them again instead of at the tenant's next sweep.
+     */
+    private void sweepWhatACrashLeft() {
+        List<String> keys = journal.previous();
+        if (keys.isEmpty()) {
+            return;
+        }
+        LOG.info("sweeping " + keys.size() + " tenant(s) that had jobs in flight when this worker last stopped");
+        long now = System.nanoTime();
+        for (String key : keys) {
+            registry.accept(dev.wakeq.wire.WakeMessage.sweep(key), Transport.TCP, now);
+        }
+    }
+
+    /** Short, random, per process: names this process's liveness locks on every server. */
+    private static String livenessProcess() {
+        return java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
     private void startWatcher() {
         watcher = TenantsFileWatcher.start(config, registry::apply, metrics, timers);
     }
@@ -140,6 +169,8 @@ public final class WorkerRuntime implements AutoCloseable {
             LOG.warning("closing the TCP listener failed: " + e.getMessage());
         } finally {
             pollerThreads.shutdownNow();
+            connections.close();
+            journal.flush();
         }
     }
 }

@@ -164,7 +164,7 @@ public final class Fixtures {
         }
     }
 
-    static long count(DbServer db, String sql) throws SQLException {
+    public static long count(DbServer db, String sql) throws SQLException {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -23,6 +23,7 @@ public final class TestDatabases {
     private static DbServer mysql8;
     private static DbServer mariadbNoBinlog;
     private static DbServer mysql8NoBinlog;
+    private static final java.util.Map<String, IllegalStateException> FAILED = new java.util.HashMap<>();
 
     private TestDatabases() {
     }
@@ -91,8 +92,14 @@ public final class TestDatabases {
 
     private static DbServer start(String name, LocalMysqld.Flavor flavor, Path binary, Path base,
                                   List<String> extraArgs) {
-        Path work = workRoot().resolve(name);
+        Path work = workRoot().resolve(name + loaderSuffix());
+        IllegalStateException failed = FAILED.get(name);
+        if (failed != null) {
+            // Starting again would stack a second server on a loaded machine; every later test gets the first error.
+            throw failed;
+        }
         try {
+            killLeftover(work);
             deleteTree(work);
             LocalMysqld server = LocalMysqld.start(new LocalMysqld.Spec(flavor, binary, base, work,
                     work.resolve("plugin"), extraArgs));
@@ -107,8 +114,50 @@ public final class TestDatabases {
             }, "stop-" + name));
             return db;
         } catch (Exception e) {
-            throw new IllegalStateException("test server " + name + " failed to start: " + e.getMessage(), e);
+            IllegalStateException error = new IllegalStateException("test server " + name + " failed to start: "
+                    + e.getMessage(), e);
+            FAILED.put(name, error);
+            throw error;
         }
+    }
+
+    /**
+     * Each {@code @QuarkusTest} application loads test classes in a class loader of its own, with its own copy of
+     * this class: without a directory of their own, each would start servers on the same work directory as the
+     * plain tests' copy, deleting its files under it, and a full run stacked one pair per application (21 were
+     * seen). Quarkus runs one application at a time, so a new one may stop the servers of the one before it
+     * ({@link #killLeftover}); the plain tests' servers, in the JVM's own class loader, live until the JVM ends.
+     */
+    private static String loaderSuffix() {
+        ClassLoader loader = TestDatabases.class.getClassLoader();
+        return loader != null && loader.getClass().getName().contains("Quarkus") ? "-quarkus" : "";
+    }
+
+    /**
+     * A server that a killed test JVM left running on this work directory (SIGKILL skips the shutdown hook that
+     * stops it): found by its pid file and its command line naming the directory, and killed before the directory
+     * is deleted under it (or one of the previous Quarkus application's, see {@link #loaderSuffix}). Without this,
+     * every killed run left a server behind, and a loaded machine piled up dozens.
+     */
+    static void killLeftover(Path work) {
+        Path pidFile = work.resolve("mysqld.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException | NumberFormatException e) {
+            return;
+        }
+        String dir = work.toAbsolutePath().toString();
+        ProcessHandle.of(pid)
+                .filter(ph -> ph.info().commandLine().map(c -> c.contains("--datadir=" + dir + "/")).orElse(false))
+                .ifPresent(ph -> {
+                    ph.destroyForcibly();
+                    try {
+                        ph.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception ignored) {
+                        // Gone or going; the start below fails loudly if the port or files are still held.
+                    }
+                });
     }
 
     /** Under the build directory, so {@code mvn clean} removes anything a killed run left behind. */

@@ -140,6 +140,9 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
         env.add(new EnvVar("WAKEQ_PORT", String.valueOf(port), null));
         env.add(new EnvVar("WAKEQ_METRICS_PORT", String.valueOf(METRICS_PORT), null));
         env.add(new EnvVar("WAKEQ_TENANTS_FILE", TENANTS_MOUNT + "/" + TENANTS_FILE, null));
+        // The pod's /tmp is an emptyDir: it outlives a container restart, so a worker restarted after an OOM kill
+        // finds which tenants it had jobs in flight for and sweeps them at once (InFlightJournal).
+        env.add(new EnvVar("WAKEQ_STATE_DIR", "/tmp/wakeq-state", null));
         env.add(new EnvVar("WAKEQ_IDLE_TIMEOUT_SECONDS", String.valueOf(pool.getSpec().getIdleTimeoutSeconds()), null));
         env.add(new EnvVar("WAKEQ_COMMIT_POLL_MICROS", String.valueOf(pool.getSpec().getCommitPollMicros()), null));
         env.add(new EnvVar("WAKEQ_HANDLER", handler.getType().name().toLowerCase(), null));

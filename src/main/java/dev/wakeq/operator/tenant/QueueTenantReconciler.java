@@ -50,6 +50,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final WakeSightings sightings;
     private final RelayRegistry relays;
     private final BinlogSource binlog;
+    private final QuietRechecks quiet = new QuietRechecks();
 
     public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
                                  WakeSightings sightings) {
@@ -140,11 +141,21 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         if (BinlogSource.wanted(tenant)) {
             return binlog.reconcile(tenant, client, inputs, resolved, spec, pool, key, conditions, status);
         }
+        String uid = tenant.getMetadata().getUid();
+        List<TenantSpec> replicas = resolved.replicaSpecs(key);
+        var fingerprint = quiet.read(spec, installer);
+        if (replicas.isEmpty() && wasReady(tenant) && quiet.unchanged(uid, spec, fingerprint)) {
+            // Nothing the install reads has changed since one that found all in place: keep its conditions.
+            status.setInstalledFunctionVersion(tenant.getStatus().getInstalledFunctionVersion());
+            status.setWakeSource(tenant.getStatus().getWakeSource());
+            return true;
+        }
         InstallReport report = installer.install(spec, functionWasNotLoaded(tenant.getStatus()));
+        quiet.installed(uid, spec, fingerprint, report);
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
-        checkReplicas(resolved.replicaSpecs(key), conditions);
+        checkReplicas(replicas, conditions);
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
         }
@@ -186,6 +197,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         relays.leave(client, namespace, name);
         registry.remove(namespace, poolName, name);
         sightings.forget(name);
+        quiet.forget(tenant.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
 
@@ -205,6 +217,15 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         conditions.set(TenantStatusBuilder.REPLICAS_READY, true, "FunctionLoaded", replicas.size()
                 + " replica(s) list the function with its library loaded");
+    }
+
+    /** Ready=True for the current generation: the conditions a skipped install would keep are all good. */
+    private static boolean wasReady(QueueTenant tenant) {
+        QueueTenantStatus status = tenant.getStatus();
+        return status != null && status.getConditions() != null
+                && java.util.Objects.equals(status.getObservedGeneration(), tenant.getMetadata().getGeneration())
+                && status.getConditions().stream().anyMatch(c -> TenantStatusBuilder.READY.equals(c.getType())
+                        && "True".equals(c.getStatus()));
     }
 
     private static boolean functionWasNotLoaded(QueueTenantStatus status) {

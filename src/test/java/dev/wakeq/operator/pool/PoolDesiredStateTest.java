@@ -52,6 +52,22 @@ class PoolDesiredStateTest {
     }
 
     @Test
+    void workerKeepsItsStateOnAnEmptyDirThatOutlivesAContainerRestart() {
+        Deployment d = WorkerDeploymentDependent.desired(pool("p"));
+        Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String stateDir = c.getEnv().stream().filter(e -> e.getName().equals("WAKEQ_STATE_DIR")).findFirst()
+                .orElseThrow().getValue();
+        var mount = c.getVolumeMounts().stream().filter(m -> stateDir.startsWith(m.getMountPath() + "/"))
+                .findFirst().orElseThrow();
+        assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+        assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> {
+                    assertThat(v.getName()).isEqualTo(mount.getName());
+                    assertThat(v.getEmptyDir()).isNotNull();
+                });
+    }
+
+    @Test
     void workerServesMetricsAndProbesOnItsMetricsPortAndSaysSoForScrapers() {
         Deployment d = WorkerDeploymentDependent.desired(pool("p"));
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
