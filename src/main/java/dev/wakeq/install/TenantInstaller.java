@@ -77,6 +77,17 @@ public final class TenantInstaller {
     }
 
     /**
+     * Reads only, for {@code wakeq install --check}: {@link #inspect} plus every privilege of docs/installer.md the
+     * account lacks and whether the binary log would refuse its trigger, all listed at once.
+     */
+    public InstallReport check(TenantSpec spec) {
+        return run(spec, false, ctx -> {
+            GrantStep.run(ctx);
+            objects(ctx, new TreeSet<>(), false);
+        });
+    }
+
+    /**
      * Reads only: whether a replica of the tenant's server ({@code spec} names the replica) lists the tenant's function
      * with its library loaded. Problems are FunctionNotLoaded, UdfLibraryMissing (not listed) or FunctionConflict.
      */
