@@ -109,8 +109,7 @@ public final class TenantInstaller {
         try {
             connection = connections.open(spec);
         } catch (SQLException e) {
-            Problem problem = SqlErrors.problem(e, new Need("CONNECT", "the database"), spec, null);
-            return new InstallReport(List.of(), List.of(problem), List.of(), 0);
+            return SchemaProbe.refused(connections, listener, spec, e);
         }
         try {
             RunContext ctx = new RunContext(new SqlExecutor(connection, listener), spec, write);
