@@ -43,8 +43,14 @@ class SystemdUnitTest {
     }
 
     @Test
-    void theUnitStartsTheWorkerWithItsTenantsFile() throws IOException {
-        assertThat(unit()).contains("bin/wakeq worker --tenants-file=/etc/wakeq/tenants.json");
+    void theUnitStartsTheWorkerWithOptionsTheWorkerKnows() throws IOException {
+        String exec = unit().lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
+        assertThat(exec).endsWith("bin/wakeq worker --tenants-file=/etc/wakeq/tenants.json");
+        // The worker refuses unknown options: every --name the unit passes must be one it reads.
+        java.util.regex.Matcher option = java.util.regex.Pattern.compile("--([a-z-]+)=").matcher(exec);
+        while (option.find()) {
+            assertThat(dev.wakeq.worker.WorkerMain.OPTIONS).contains(option.group(1));
+        }
     }
 
     private String unit() throws IOException {
