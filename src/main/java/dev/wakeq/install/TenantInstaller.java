@@ -3,7 +3,6 @@ package dev.wakeq.install;
 import dev.wakeq.install.SqlErrors.Need;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
