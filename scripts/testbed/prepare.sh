@@ -29,6 +29,8 @@ command -v socat >/dev/null || need+=(socat)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v jq >/dev/null || need+=(jq)
 command -v curl >/dev/null || need+=(curl)
+# systemd-analyze verify checks the worker unit of packaging/systemd/ (docs/vm.md); no running systemd needed.
+command -v systemd-analyze >/dev/null || need+=(systemd)
 
 if ((${#need[@]})); then
   echo "prepare: installing Debian packages: ${need[*]}"

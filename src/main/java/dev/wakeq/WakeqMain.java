@@ -1,5 +1,6 @@
 package dev.wakeq;
 
+import dev.wakeq.cli.CliMain;
 import dev.wakeq.relay.RelayMain;
 import dev.wakeq.worker.WorkerMain;
 import io.quarkus.runtime.Quarkus;
@@ -14,7 +15,8 @@ import java.util.logging.SimpleFormatter;
 /**
  * The image's entry point: one image runs every role. {@code worker [--name=value...]} runs the worker
  * ({@link WorkerMain}), which is what the operator's worker Deployment passes; {@code relay [--name=value...]} runs
- * the binary-log relay ({@link RelayMain}); anything else boots the operator.
+ * the binary-log relay ({@link RelayMain}); {@code install | uninstall | status} run the installer command
+ * ({@link CliMain}, docs/vm.md); anything else boots the operator.
  */
 @QuarkusMain
 public final class WakeqMain {
@@ -32,6 +34,11 @@ public final class WakeqMain {
     }
 
     public static void main(String... args) throws Exception {
+        if (CliMain.handles(args)) {
+            // A command, not a service: it prints its report to stdout and ends with its exit code.
+            CliMain.main(args);
+            return;
+        }
         dispatch(args, a -> {
             logToConsole();
             WorkerMain.main(a);

@@ -9,7 +9,10 @@ public enum Reason {
     AuthenticationFailed,
     /** No connection: host, port, network policy, TLS, or the server is down. */
     DatabaseUnreachable,
-    /** Error 1049: the tenant's schema does not exist; the installer does not create schemas. */
+    /**
+     * Error 1049: the tenant's schema does not exist; the installer does not create schemas. Also error 1044 for a
+     * schema the account can neither enter nor see in information_schema: missing, or no grant covers it.
+     */
     SchemaMissing,
     /** Errors 1044, 1142, 1227, 1370: the account lacks a privilege; the message names it and the object. */
     MissingPrivilege,

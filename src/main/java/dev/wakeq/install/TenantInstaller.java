@@ -3,7 +3,6 @@ package dev.wakeq.install;
 import dev.wakeq.install.SqlErrors.Need;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -94,6 +93,17 @@ public final class TenantInstaller {
     }
 
     /**
+     * Reads only, for {@code wakeq install --check}: {@link #inspect} plus every privilege of docs/installer.md the
+     * account lacks and whether the binary log would refuse its trigger, all listed at once.
+     */
+    public InstallReport check(TenantSpec spec) {
+        return run(spec, false, ctx -> {
+            GrantStep.run(ctx);
+            objects(ctx, new TreeSet<>(), false);
+        });
+    }
+
+    /**
      * Reads only: whether a replica of the tenant's server ({@code spec} names the replica) lists the tenant's function
      * with its library loaded. Problems are FunctionNotLoaded, UdfLibraryMissing (not listed) or FunctionConflict.
      */
@@ -132,8 +142,7 @@ public final class TenantInstaller {
         try {
             connection = connections.open(spec);
         } catch (SQLException e) {
-            Problem problem = SqlErrors.problem(e, new Need("CONNECT", "the database"), spec, null);
-            return new InstallReport(List.of(), List.of(problem), List.of(), 0);
+            return SchemaProbe.refused(connections, listener, spec, e);
         }
         try {
             RunContext ctx = new RunContext(new SqlExecutor(connection, listener), spec, write);

@@ -86,6 +86,12 @@ public record TenantSpec(String dbHost, int dbPort, SqlIdentifier schema, String
                 wakePort, tenantKey, functionVersion, minutes, createQueueTable);
     }
 
+    /** The same server and account in another schema: how the installer asks about a schema it cannot enter. */
+    TenantSpec inSchema(SqlIdentifier other) {
+        return new TenantSpec(dbHost, dbPort, other, user, password, queueTable, deadLetterTable, wakeHost, wakePort,
+                tenantKey, functionVersion, sweepMinutes, createQueueTable);
+    }
+
     public TenantSpec withCredentials(String newUser, String newPassword) {
         return new TenantSpec(dbHost, dbPort, schema, newUser, newPassword, queueTable, deadLetterTable, wakeHost,
                 wakePort, tenantKey, functionVersion, sweepMinutes, createQueueTable);

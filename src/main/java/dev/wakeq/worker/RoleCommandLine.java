@@ -26,6 +26,20 @@ public final class RoleCommandLine {
         return cli;
     }
 
+    /**
+     * Refuses a command-line option the role does not know, naming the valid ones: a misspelt option would otherwise
+     * be ignored and its default silently used. (Properties and environment variables are not checked: the
+     * environment also holds other roles' WAKEQ_* settings.)
+     */
+    public static void requireKnown(Map<String, String> cli, java.util.Set<String> known, String role) {
+        for (String name : new java.util.TreeSet<>(cli.keySet())) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + " for " + role + "; valid: --"
+                        + String.join(" --", new java.util.TreeSet<>(known)));
+            }
+        }
+    }
+
     public static String setting(Map<String, String> cli, String name, String fallback) {
         if (cli.containsKey(name)) {
             return cli.get(name);

@@ -5,19 +5,24 @@ import static dev.wakeq.worker.RoleCommandLine.setting;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
 
 import java.util.function.UnaryOperator;
 
 /**
  * Runs the worker from the command line or a container. Each setting is read from {@code --name=value}, else the
  * system property {@code wakeq.name}, else the environment variable {@code WAKEQ_NAME}:
- * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging}, also {@code log}, or
+ * {@code port} (8686), {@code bind-address} (every interface; the wake and metrics ports), {@code tenants-file}
+ * (required), {@code lease-seconds} (60, above the handler timeout), {@code handler} ({@code logging}, also {@code log}, or
  * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
  * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code shutdown-delay-seconds} (5),
  * {@code state-dir} (where a restart after a crash learns which tenants to sweep at once; none by default),
@@ -32,11 +37,28 @@ public final class WorkerMain {
     /** Seconds a terminating container keeps taking wake-ups (inside the pod's 60 s grace with the 20 s drain). */
     public static final int DEFAULT_SHUTDOWN_DELAY_SECONDS = 5;
 
+    /** Every option the worker reads (docs/worker.md, "Command line"); any other on the command line is refused. */
+    public static final Set<String> OPTIONS = Set.of("tenants-file", "port", "bind-address", "metrics-port",
+            "handler", "handler-url", "handler-timeout-seconds", "lease-seconds", "idle-timeout-seconds",
+            "max-attempts", "worker-id", "shutdown-delay-seconds", "commit-poll-micros", "role", "forward-host",
+            "forward-port", "state-dir");
+
     private WorkerMain() {
     }
 
     public static void main(String[] args) throws Exception {
-        RoleCommandLine.runUntilShutdown(start(RoleCommandLine.parse(args))::close);
+        Running running;
+        try {
+            Map<String, String> cli = RoleCommandLine.parse(args);
+            RoleCommandLine.requireKnown(cli, OPTIONS, "the worker");
+            running = start(cli);
+        } catch (IllegalArgumentException e) {
+            // A setting the user got wrong: say which, without a stack trace, and end as a usage error.
+            Logger.getLogger(WorkerMain.class.getName()).severe("worker not started: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        RoleCommandLine.runUntilShutdown(running::close);
     }
 
     /**
@@ -79,7 +101,14 @@ public final class WorkerMain {
         if (!"worker".equals(role)) {
             throw new IllegalArgumentException("role must be worker or receiver, got: " + role);
         }
-        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler(cli)), meters);
+        JobHandler handler = handler(cli);
+        Duration timeout = handlerTimeout(cli);
+        if (handler instanceof HttpJobHandler && timeout.compareTo(config.lease()) >= 0) {
+            throw new IllegalArgumentException("handler-timeout-seconds (" + timeout.toSeconds() + ") must be below "
+                    + "lease-seconds (" + config.lease().toSeconds() + "): a job still running when its lease ends can "
+                    + "be claimed by another worker and run twice at once");
+        }
+        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler), meters);
         try {
             return new Running(runtime, null, WorkerHttpEndpoint.start(http, meters::scrape, runtime::ready,
                     runtime::live, () -> runtime.report().toJson()), meters);
@@ -115,6 +144,17 @@ public final class WorkerMain {
         WorkerConfig.Builder b = WorkerConfig.builder()
                 .port(number(cli, "port", WorkerConfig.DEFAULT_PORT))
                 .tenantsFile(Path.of(tenants));
+        String bind = setting(cli, "bind-address", null);
+        if (bind != null) {
+            b.bindAddress(bindAddress(bind));
+        }
+        Integer lease = optionalNumber(cli, "lease-seconds");
+        if (lease != null) {
+            if (lease < 2 || lease > 86_400) {
+                throw new IllegalArgumentException("lease-seconds must be 2-86400, got: " + lease);
+            }
+            b.lease(Duration.ofSeconds(lease));
+        }
         Integer idle = optionalNumber(cli, "idle-timeout-seconds");
         if (idle != null) {
             b.idleTimeout(Duration.ofSeconds(idle));
@@ -157,10 +197,29 @@ public final class WorkerMain {
                 if (url == null) {
                     throw new IllegalArgumentException("handler http needs handler-url");
                 }
-                Duration timeout = Duration.ofSeconds(number(cli, "handler-timeout-seconds", 30));
-                return new HttpJobHandler(URI.create(url), Duration.ofSeconds(5), timeout);
+                return new HttpJobHandler(URI.create(url), Duration.ofSeconds(5), handlerTimeout(cli));
             default:
                 throw new IllegalArgumentException("handler must be logging or http, got: " + kind);
+        }
+    }
+
+    private static Duration handlerTimeout(Map<String, String> cli) {
+        return Duration.ofSeconds(number(cli, "handler-timeout-seconds", 30));
+    }
+
+    /** An IP address literal of this machine; never a name, whose lookup could pick another interface. */
+    private static InetAddress bindAddress(String literal) {
+        String text = literal.strip();
+        boolean v4 = text.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+        boolean v6 = text.contains(":") && text.matches("\\[?[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?]?");
+        if (!v4 && !v6) {
+            throw new IllegalArgumentException("bind-address must be an IP address literal (e.g. 127.0.0.1, ::1, "
+                    + "0.0.0.0), got: " + literal);
+        }
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("bind-address is not a valid IP address: " + literal);
         }
     }
 

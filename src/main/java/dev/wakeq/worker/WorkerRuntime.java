@@ -148,6 +148,11 @@ public final class WorkerRuntime implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        long started = System.nanoTime();
+        WorkerReport before = report();
+        LOG.info("shutting down: " + before.busyHandlers() + " job(s) running, " + before.activePollers()
+                + " tenant poller(s) active; taking wake-ups for " + config.shutdownDelay().toMillis()
+                + " ms more, then up to " + config.shutdownGrace().toSeconds() + " s for running jobs");
         try {
             Thread.sleep(config.shutdownDelay().toMillis());
         } catch (InterruptedException e) {
@@ -171,6 +176,9 @@ public final class WorkerRuntime implements AutoCloseable {
             pollerThreads.shutdownNow();
             connections.close();
             journal.flush();
+            LOG.info("shut down in " + (System.nanoTime() - started) / 1_000_000 + " ms; " + pool.busy()
+                    + " job(s) still running were interrupted (they run again once their lease ends, or at once "
+                    + "where this worker's database connections closed with it)");
         }
     }
 }

@@ -25,6 +25,13 @@ public class HandlerSpec {
     @JsonPropertyDescription("Seconds the Http handler waits for a response before the attempt counts as failed.")
     private Integer timeoutSeconds = 30;
 
+    @Min(2)
+    @Max(86400)
+    @JsonPropertyDescription("Seconds a claimed job stays claimed; a job whose worker died is claimed again after it. "
+            + "Must be above timeoutSeconds, or workers refuse to start (a job still running when its lease ends can "
+            + "run twice at once). Unset: 60, or timeoutSeconds + 30 when that is more.")
+    private Integer leaseSeconds;
+
     @Min(1)
     @Max(100)
     @Default("5")
@@ -53,6 +60,23 @@ public class HandlerSpec {
 
     public void setTimeoutSeconds(Integer timeoutSeconds) {
         this.timeoutSeconds = timeoutSeconds;
+    }
+
+    public Integer getLeaseSeconds() {
+        return leaseSeconds;
+    }
+
+    public void setLeaseSeconds(Integer leaseSeconds) {
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    /** The lease workers use: {@link #getLeaseSeconds()}, else 60 s or the timeout plus 30 s, whichever is more. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public int effectiveLeaseSeconds() {
+        if (leaseSeconds != null) {
+            return leaseSeconds;
+        }
+        return Math.max(60, (timeoutSeconds == null ? 30 : timeoutSeconds) + 30);
     }
 
     public Integer getMaxAttempts() {

@@ -151,6 +151,7 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
         }
         env.add(new EnvVar("WAKEQ_HANDLER_TIMEOUT_SECONDS", String.valueOf(handler.getTimeoutSeconds()), null));
         env.add(new EnvVar("WAKEQ_MAX_ATTEMPTS", String.valueOf(handler.getMaxAttempts()), null));
+        env.add(new EnvVar("WAKEQ_LEASE_SECONDS", String.valueOf(handler.effectiveLeaseSeconds()), null));
         return env;
     }
 }
