@@ -19,9 +19,13 @@ cache=${WAKEQ_CACHE_DIR:-$HOME/.cache/wakeq}
 target=$cache/mariadb-11.8
 want=11.8.
 
-if [[ -x $target/base/sbin/mariadbd ]] && "$target/base/sbin/mariadbd" --version 2>/dev/null | grep -q " Ver $want"; then
-  exit 0
-fi
+ready() { [[ -x $target/base/sbin/mariadbd ]] && "$target/base/sbin/mariadbd" --version 2>/dev/null | grep -q " Ver $want"; }
+ready && exit 0
+mkdir -p "$cache"
+# Two test runs preparing at once (agents, a developer and CI on one machine): the second waits, then finds it ready.
+exec 9>"$cache/.mariadb-11.8.lock"
+flock 9
+ready && exit 0
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "mariadb-lts: needs root the first time (mmdebstrap, apt); run: sudo bash $0" >&2
@@ -41,7 +45,6 @@ fi
 [[ -n $mirror ]] || { echo "mariadb-lts: no Debian bookworm mirror in this machine's apt sources" >&2; exit 1; }
 
 started=$SECONDS
-mkdir -p "$cache"
 # Built beside the target and renamed into place: a run killed halfway never leaves a half-made cache behind.
 staging=$(mktemp -d "$cache/mariadb-11.8.staging.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
