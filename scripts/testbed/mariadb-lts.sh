@@ -18,8 +18,14 @@ set -euo pipefail
 cache=${WAKEQ_CACHE_DIR:-$HOME/.cache/wakeq}
 target=$cache/mariadb-11.8
 want=11.8.
+# Bumped whenever the wrappers under base/ change, so a cache made by an older version of this script is made again
+# (a version check alone kept a wrapper without --basedir, and 11.8 then read 10.11's files from /usr/share).
+layout=2
 
-ready() { [[ -x $target/base/sbin/mariadbd ]] && "$target/base/sbin/mariadbd" --version 2>/dev/null | grep -q " Ver $want"; }
+ready() {
+  [[ -x $target/base/sbin/mariadbd && $(cat "$target/base/layout" 2>/dev/null) == "$layout" ]] \
+    && "$target/base/sbin/mariadbd" --version 2>/dev/null | grep -q " Ver $want"
+}
 ready && exit 0
 mkdir -p "$cache"
 # Two test runs preparing at once (agents, a developer and CI on one machine): the second waits, then finds it ready.
@@ -73,6 +79,7 @@ exec "$root/usr/bin/mariadb-install-db" "\$@" --basedir="$target/base"
 EOF
 chmod 755 "$staging/base/bin/mariadb-install-db"
 ln -s "$root/usr/share" "$staging/base/share"
+echo "$layout" >"$staging/base/layout"
 ln -s "$root/usr/lib/mysql/plugin" "$staging/base/lib/mysql/plugin"
 
 rm -rf "$target"

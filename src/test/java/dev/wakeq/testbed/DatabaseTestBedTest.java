@@ -63,8 +63,11 @@ class DatabaseTestBedTest {
         List<String> maps = Files.readAllLines(Path.of("/proc/" + db.pid() + "/maps"));
         assertThat(maps).filteredOn(line -> line.matches(".*/libc\\.so\\.6$")).isNotEmpty()
                 .allMatch(line -> line.contains(root + "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-        try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
-            // Error texts come from 11.8's own errmsg.sys (--basedir), not from this machine's 10.11 files.
+        try (Connection c = db.rootConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@basedir")) {
+            // The wrapper's --basedir: error texts, charsets and bootstrap SQL from the trixie root, not from /usr.
+            assertThat(rs.next()).isTrue();
+            assertThat(Path.of(rs.getString(1)).toRealPath()).startsWith(root.getParent());
             assertThatThrownBy(() -> s.execute("USE no_such_schema_here"))
                     .hasMessage("Unknown database 'no_such_schema_here'");
         }
