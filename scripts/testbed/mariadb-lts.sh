@@ -20,7 +20,7 @@ target=$cache/mariadb-11.8
 want=11.8.
 # Bumped whenever the wrappers under base/ change, so a cache made by an older version of this script is made again
 # (a version check alone kept a wrapper without --basedir, and 11.8 then read 10.11's files from /usr/share).
-layout=2
+layout=3
 
 ready() {
   [[ -x $target/base/sbin/mariadbd && $(cat "$target/base/layout" 2>/dev/null) == "$layout" ]] \
@@ -59,17 +59,19 @@ mmdebstrap --quiet --variant=extract --include=mariadb-server,mariadb-client tri
 
 root=$target/root
 mkdir -p "$staging/base/bin" "$staging/base/sbin" "$staging/base/lib/mysql"
-wrap() { # wrap NAME PATH-IN-ROOT [ARG]: a host-callable command running the trixie binary on trixie's loader, libs
+wrap() { # wrap NAME PATH-IN-ROOT [ARG [ENV]]: a host-callable command running the trixie binary on trixie's loader
   local extra=${3:+\"$3\"}
   cat >"$staging/base/$1" <<EOF
 #!/bin/sh
-exec "$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu" "$root$2" "\$@" $extra
+${4:-}exec "$root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu" "$root$2" "\$@" $extra
 EOF
   chmod 755 "$staging/base/$1"
 }
 # --basedir last (--no-defaults must stay first): error messages, charsets and bootstrap SQL of 11.8, never the
 # machine's 10.11 files under /usr/share/mariadb.
-wrap sbin/mariadbd /usr/sbin/mariadbd "--basedir=$target/base"
+# Temporary tables in a directory of its own (TMPDIR is mariadbd's default --tmpdir): once, in a shared /tmp, the
+# bootstrap's temporary table file vanished between its CREATE and DROP and the data directory was not made (1051).
+wrap sbin/mariadbd /usr/sbin/mariadbd "--basedir=$target/base" "TMPDIR=\"$target/tmp\" "
 wrap bin/my_print_defaults /usr/bin/my_print_defaults
 wrap bin/resolveip /usr/bin/resolveip
 # mariadb-install-db is a shell script: with --basedir it finds the wrappers above and the SQL under share/.
@@ -79,6 +81,7 @@ exec "$root/usr/bin/mariadb-install-db" "\$@" --basedir="$target/base"
 EOF
 chmod 755 "$staging/base/bin/mariadb-install-db"
 ln -s "$root/usr/share" "$staging/base/share"
+mkdir -m 1777 "$staging/tmp"
 echo "$layout" >"$staging/base/layout"
 ln -s "$root/usr/lib/mysql/plugin" "$staging/base/lib/mysql/plugin"
 
