@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MariaDB 11.8 LTS for the test bed, from Debian trixie, on a bookworm machine. Idempotent: when the cache is there
-# it checks the server answers --version and does nothing else.
+# it checks the server answers --version and the wrappers' layout stamp, and does nothing else.
 #
 # Trixie's binaries need trixie's libc, so mmdebstrap extracts mariadb-server and everything it depends on into a
 # private trixie root (no maintainer scripts run, no service starts). The binaries then run on that root's own
@@ -20,7 +20,7 @@ target=$cache/mariadb-11.8
 want=11.8.
 # Bumped whenever the wrappers under base/ change, so a cache made by an older version of this script is made again
 # (a version check alone kept a wrapper without --basedir, and 11.8 then read 10.11's files from /usr/share).
-layout=3
+layout=4
 
 ready() {
   [[ -x $target/base/sbin/mariadbd && $(cat "$target/base/layout" 2>/dev/null) == "$layout" ]] \
@@ -69,9 +69,10 @@ EOF
 }
 # --basedir last (--no-defaults must stay first): error messages, charsets and bootstrap SQL of 11.8, never the
 # machine's 10.11 files under /usr/share/mariadb.
-# Temporary tables in a directory of its own (TMPDIR is mariadbd's default --tmpdir): once, in a shared /tmp, the
-# bootstrap's temporary table file vanished between its CREATE and DROP and the data directory was not made (1051).
-wrap sbin/mariadbd /usr/sbin/mariadbd "--basedir=$target/base" "TMPDIR=\"$target/tmp\" "
+# Temporary tables out of the shared /tmp (TMPDIR is mariadbd's default --tmpdir) unless the caller chose a
+# directory, as the Java test bed does: there a bootstrap's temporary table file vanished between its CREATE and its
+# DROP, twice, and the data directory was not made (1051).
+wrap sbin/mariadbd /usr/sbin/mariadbd "--basedir=$target/base" "TMPDIR=\"\${TMPDIR:-$target/tmp}\" "
 wrap bin/my_print_defaults /usr/bin/my_print_defaults
 wrap bin/resolveip /usr/bin/resolveip
 # mariadb-install-db is a shell script: with --basedir it finds the wrappers above and the SQL under share/.

@@ -21,7 +21,7 @@ class DatabaseTestBedTest {
     @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void serverIsRealAndPrepared(DbServer db) throws Exception {
         try (Connection c = db.rootConnection(); Statement s = c.createStatement()) {
-            ResultSet rs = s.executeQuery("SELECT VERSION(), @@event_scheduler, @@plugin_dir");
+            ResultSet rs = s.executeQuery("SELECT VERSION(), @@event_scheduler, @@plugin_dir, @@tmpdir");
             assertThat(rs.next()).isTrue();
             String version = rs.getString(1);
             // The label names the release the test names promise: "MariaDB 11.8" must be 11.8.x.
@@ -34,6 +34,8 @@ class DatabaseTestBedTest {
             }
             assertThat(rs.getString(2)).isEqualTo("ON");
             assertThat(rs.getString(3)).startsWith(db.pluginDir().toString());
+            // Temporary tables in the server's own work dir, not the /tmp many servers share (LocalMysqld, TMPDIR).
+            assertThat(rs.getString(4)).startsWith(TestDatabases.workRoot().toString());
         }
     }
 
