@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the loadable function's C tests, then the Java suite (unit, MariaDB, MySQL 8, real
-# kube-apiserver, Helm), then the container images built from what verify packaged, then the *OnRealNode*
-# tests on a real one-node Kubernetes running those images. Extra arguments go to
-# Maven, e.g. scripts/test.sh -Dtest='dev.wakeq.install.*Test'.
+# kube-apiserver, Helm; MariaDB 11.8 for the installer, queue and function tests), the database tests once more
+# from a copy at a 150-character path (scripts/testbed/long-path.sh), then the container images built from what
+# verify packaged, then the *OnRealNode* tests on a real one-node Kubernetes running those images. Extra arguments
+# go to the main Maven run, e.g. scripts/test.sh -Dtest='dev.wakeq.install.*Test'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +15,10 @@ bash udf-image/tests/server-test.sh
 
 rm -rf target/surefire-reports
 ./mvnw -B verify "$@"
+python3 scripts/testbed/lts-time.py target/surefire-reports
+
+echo "test: the database tests again from a copy of this tree at a path of 150 characters (offline, ~/.m2 as filled above)"
+bash scripts/testbed/long-path.sh
 
 echo "test: container images: build the tarballs, run the wakeq image's roles from it in a chroot, rebuild"
 bash scripts/images.sh --no-maven

@@ -6,6 +6,8 @@
 #     cached under ~/.kubeapitest, with the node's binaries beside them (kubelet, kube-proxy, controller-manager,
 #     scheduler, pause) for the real one-node cluster, and what that node runs on: containerd, runc, the CNI
 #     plugins, iptables, conntrack, socat, dnsmasq (cluster DNS) and jq (image manifests). See docs/testbed-kube.md.
+#   - MariaDB 11.8 LTS from Debian trixie, extracted by mmdebstrap into a private trixie root under ~/.cache/wakeq
+#     (scripts/testbed/mariadb-lts.sh; its binaries need trixie's libc, so they run on that root's loader).
 # MySQL 8.0 needs nothing here: its binaries come from a Maven artifact and are unpacked on first use.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +33,7 @@ command -v jq >/dev/null || need+=(jq)
 command -v curl >/dev/null || need+=(curl)
 # systemd-analyze verify checks the worker unit of packaging/systemd/ (docs/vm.md); no running systemd needed.
 command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
 
 if ((${#need[@]})); then
   echo "prepare: installing Debian packages: ${need[*]}"
@@ -43,6 +46,8 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
 echo "prepare: MariaDB $(/usr/sbin/mariadbd --version | awk '{print $3}'), gcc $(gcc -dumpversion), valgrind $(valgrind --version)"
+
+bash scripts/testbed/mariadb-lts.sh
 
 if [[ -f scripts/testbed/kube-apiserver.sh ]]; then
   bash scripts/testbed/kube-apiserver.sh --node

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The built function inside real servers: a private MariaDB 10.11 (always) and
+# The built function inside real servers: a private MariaDB 10.11 (always),
 # Oracle MySQL 8.0.31 (when its Maven artifact can be had; WAKEQ_SKIP_MYSQL8=1
-# skips it). Checks trigger and event wake-ups byte for byte, the return codes
+# skips it) and MariaDB 11.8 LTS (from the trixie root prepare.sh makes;
+# WAKEQ_SKIP_MARIADB_LTS=1 skips it). Checks trigger and event wake-ups byte for byte, the return codes
 # as SQL sees them, and the release file swap under load: rename a rebuilt
 # copy over the loaded library while 4 clients insert -> server up, no
 # failed insert.
@@ -210,6 +211,31 @@ else
   function_checks mysql8
   swap_under_load mysql8 "$DB_PID" "$mysql8_plugins" "$work/mysql8/error.log"
   stop_server "$DB_PID"
+fi
+
+# ---- MariaDB 11.8 LTS: Debian trixie's build on its own libc (scripts/testbed/mariadb-lts.sh) ----
+lts_base=${WAKEQ_CACHE_DIR:-$HOME/.cache/wakeq}/mariadb-11.8/base
+if [[ ${WAKEQ_SKIP_MARIADB_LTS:-0} == 1 ]]; then
+  echo "skip MariaDB 11.8: WAKEQ_SKIP_MARIADB_LTS=1"
+elif [[ ! -x $lts_base/sbin/mariadbd ]]; then
+  echo "skip MariaDB 11.8: $lts_base is missing (scripts/testbed/prepare.sh makes it)"
+  [[ ${CI:-} == true ]] && exit 1
+else
+  lts_started=$SECONDS
+  echo "# MariaDB $("$lts_base/sbin/mariadbd" --version | awk '{print $3}')"
+  : >"$LISTENER_LOG"
+  lts_plugins=$work/plugins-11.8
+  mkdir -p "$lts_plugins"
+  "$INSTALLER" "$UDF_IMAGE/build/$LIB" "$lts_plugins" >/dev/null
+  # Its wrappers first on PATH: start_mariadb then initializes and runs 11.8 exactly as it does 10.11 above.
+  PATH=$lts_base/bin:$lts_base/sbin:$PATH start_mariadb "$work/mariadb-11.8" "$lts_plugins"
+  check "MariaDB 11.8: server is MariaDB 11.8" bash -c "[[ \$(mariadb --no-defaults -uroot --socket='$DB_SOCK' -N -B -e 'SELECT VERSION()') == 11.8.* ]]"
+  lts_libc=$(cd "$lts_base/../root/usr/lib/x86_64-linux-gnu" && pwd -P)/libc.so.6
+  check "MariaDB 11.8: runs on trixie's libc ($lts_libc), not this machine's" grep -qF "$lts_libc" "/proc/$DB_PID/maps"
+  function_checks "MariaDB 11.8"
+  swap_under_load "MariaDB 11.8" "$DB_PID" "$lts_plugins" "$work/mariadb-11.8/error.log"
+  stop_server "$DB_PID"
+  echo "# MariaDB 11.8 added $((SECONDS - lts_started)) s"
 fi
 
 echo "$pass passed, $fail failed"

@@ -150,6 +150,15 @@ public final class LocalMysqld implements AutoCloseable {
         return spec.workDir().resolve("data");
     }
 
+    /**
+     * The server's temporary tables (TMPDIR is its default --tmpdir, the bootstrap's too) apart from the shared /tmp:
+     * there, with many servers on one machine, a bootstrap's temporary table file twice vanished before its DROP
+     * (error 1051, no data directory).
+     */
+    private Path privateTmpDir() throws IOException {
+        return Files.createDirectories(spec.workDir().resolve("tmp"));
+    }
+
     private void initialize() throws IOException {
         Files.createDirectories(dataDir());
         List<String> cmd = new ArrayList<>();
@@ -162,7 +171,7 @@ public final class LocalMysqld implements AutoCloseable {
             cmd.addAll(List.of(spec.serverBinary().toString(), "--no-defaults", "--initialize-insecure",
                     "--user=root", "--basedir=" + spec.baseDir(), "--datadir=" + dataDir()));
         }
-        run(cmd, spec.workDir().resolve("initialize.log"), Duration.ofSeconds(120));
+        run(cmd, spec.workDir().resolve("initialize.log"), privateTmpDir(), Duration.ofSeconds(120));
     }
 
     private void launch() throws IOException {
@@ -185,6 +194,7 @@ public final class LocalMysqld implements AutoCloseable {
         cmd.addAll(spec.extraArgs());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.workDir().resolve("stdout.log").toFile()));
+        pb.environment().put("TMPDIR", privateTmpDir().toString());
         process = pb.start();
         awaitReady();
     }
@@ -220,9 +230,11 @@ public final class LocalMysqld implements AutoCloseable {
         }
     }
 
-    private static void run(List<String> cmd, Path log, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+    private static void run(List<String> cmd, Path log, Path tmpDir, Duration timeout) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        pb.environment().put("TMPDIR", tmpDir.toString());
+        Process p = pb.start();
         try {
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();

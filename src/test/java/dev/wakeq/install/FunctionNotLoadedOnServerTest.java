@@ -29,7 +29,7 @@ class FunctionNotLoadedOnServerTest {
     private static final AtomicInteger VERSIONS = new AtomicInteger();
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void aMissingLibraryAtRestartIsNeverCalledAndComesBackWhenPutBack(DbServer db) throws Exception {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("notloaded");
@@ -77,7 +77,7 @@ class FunctionNotLoadedOnServerTest {
      * MySQL), so the installer drops and creates it again in one run, which loads it.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void aFunctionNotLoadedAtStartIsReloadedInOneRunOnceItsLibraryIsBack(DbServer db) throws Exception {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("reload");
@@ -110,7 +110,7 @@ class FunctionNotLoadedOnServerTest {
      * again: its trigger kept the parse from while the function was not loaded (checked first, without the renewal).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void aSecondTenantRenewsItsTriggerWhenTheFunctionIsBack(DbServer db) throws Exception {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema first = db.newSchema("renew_a");
@@ -146,7 +146,7 @@ class FunctionNotLoadedOnServerTest {
      * own (the event runs every second here). MariaDB has no marks: wake-ups work right after the start.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void afterARestartTheSweepEventAloneMarksALoadedFunctionAgain(DbServer db) throws Exception {
         String version = "nl" + VERSIONS.incrementAndGet();
         TestSchema schema = db.newSchema("remark");

@@ -22,7 +22,7 @@ class PrivilegesOnServerTest {
     private static final String PASSWORD = "least-pw-5d1e";
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void theReadmesGrantsAreEnoughToInstallUpgradeAndUninstall(DbServer db) throws Exception {
         int run = RUNS.incrementAndGet();
         String user = "wq_least_" + run;

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TenantInstallerTest {
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void installsEverythingThenNothingTheSecondTime(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("inst");
         TenantSpec spec = Fixtures.spec(schema).build();
@@ -54,7 +54,7 @@ class TenantInstallerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void triggerAndEventSendWakeUps(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("wake");
         try (WakeReceiver receiver = new WakeReceiver()) {
@@ -76,7 +76,7 @@ class TenantInstallerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void inspectReportsDriftAndInstallRepairsIt(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("drift");
         TenantSpec spec = Fixtures.spec(schema).build();
@@ -109,7 +109,7 @@ class TenantInstallerTest {
      * upgraded installer finds that body outdated and swaps it once for the guarded one, which wakes.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void aTriggerOfThePreviousReleaseIsReplacedOnce(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("upgr");
         try (WakeReceiver receiver = new WakeReceiver()) {
@@ -139,7 +139,7 @@ class TenantInstallerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void uninstallKeepsQueueTableAndRows(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("uninst");
         TenantSpec spec = Fixtures.spec(schema).build();
@@ -160,7 +160,7 @@ class TenantInstallerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void twoQueueTablesInOneSchemaGetTheirOwnObjects(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("two");
         TenantInstaller installer = Fixtures.installer();
@@ -176,7 +176,7 @@ class TenantInstallerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void usesAnExistingQueueTableWithoutCreatingOne(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("own");
         Fixtures.root(db, "CREATE TABLE `" + schema.name() + "`.my_jobs (id INT PRIMARY KEY, payload TEXT)");
@@ -196,7 +196,7 @@ class TenantInstallerTest {
      * answers 1370). The listener plays the other installer, dropping the function just before this one does.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void anOldFunctionAnotherInstallerDroppedFirstIsNoProblem(DbServer db) throws Exception {
         TestSchema schema = db.newSchema("race");
         TenantSpec old = Fixtures.spec(schema, "race_a").build();

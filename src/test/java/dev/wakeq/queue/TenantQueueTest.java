@@ -25,7 +25,7 @@ class TenantQueueTest {
     private final TenantQueue queue = new TenantQueue(QUEUE, DEAD);
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void claimLeasesReadyRowsInIdOrderAndCountsTheAttempt(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "a", "b", "c");
@@ -44,7 +44,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void rowsLockedByAnotherTransactionAreSkippedNotWaitedFor(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "a", "b");
@@ -61,7 +61,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void futureRunAfterIsNotReady(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         execute(schema, "INSERT INTO _queue (payload, run_after) VALUES ('later', NOW(3) + INTERVAL 1 HOUR)");
@@ -71,7 +71,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void expiredLeaseIsClaimedAgainAndTheOldClaimerCannotDelete(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "x");
@@ -89,7 +89,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void failReleasesWithBackoffAndKeepsATruncatedAsciiError(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "x");
@@ -111,7 +111,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void deadLetterMovesTheRowInOneTransaction(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "poison");
@@ -125,7 +125,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void releaseReturnsUnstartedJobsWithoutUsingAnAttempt(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "a", "b");
@@ -138,7 +138,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void claimedRowsAreHandedOverStillLockedBeforeTheCommit(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "a");
@@ -161,7 +161,7 @@ class TenantQueueTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void aClaimWhoseCommitFailsAfterHandOverLeavesTheJobClaimableAgain(DbServer db) throws Exception {
         TestSchema schema = schemaWithQueue(db);
         insert(schema, "a");

@@ -27,17 +27,24 @@ public final class DbServer {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
     private final String name;
+    private final String label;
     private final LocalMysqld server;
 
-    DbServer(String name, LocalMysqld server) throws SQLException {
+    DbServer(String name, String label, LocalMysqld server) throws SQLException {
         this.name = name;
+        this.label = label;
         this.server = server;
         createAccounts();
     }
 
-    /** "mariadb-10.11" or "mysql-8.0": shows in parameterised test names. */
+    /** "mariadb-10.11", "mysql-8.0" or "mariadb-11.8": names its work dir and benchmark lines. */
     public String name() {
         return name;
+    }
+
+    /** Product and release, e.g. "MariaDB 11.8": what parameterised test names show ({@code toString}). */
+    public String label() {
+        return label;
     }
 
     public LocalMysqld.Flavor flavor() {
@@ -152,6 +159,6 @@ public final class DbServer {
 
     @Override
     public String toString() {
-        return name;
+        return label;
     }
 }

@@ -10,17 +10,27 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The real database servers of a test run: MariaDB 10.11 (Debian package) and Oracle MySQL 8.0 (Maven artifact).
- * Each starts on first use, once per test JVM, on a random port, and stops when the JVM exits.
+ * The real database servers of a test run: MariaDB 10.11 (Debian package), Oracle MySQL 8.0 (Maven artifact) and
+ * MariaDB 11.8 LTS (Debian trixie, unpacked by scripts/testbed/mariadb-lts.sh). Each starts on first use, once per
+ * test JVM, on a random port, and stops when the JVM exits.
  *
- * <p>Use {@code @MethodSource("dev.wakeq.testbed.TestDatabases#all")} to run a test on both.
+ * <p>Use {@code @MethodSource("dev.wakeq.testbed.TestDatabases#all")} to run a test on MariaDB 10.11 and MySQL 8.0,
+ * {@code #withLts} to add MariaDB 11.8: only the tests that say what a server must do for wakeq (installer, function
+ * not loaded, privileges, queue claim, the function itself) run on all three, to keep the suite's time.
  */
 public final class TestDatabases {
 
     static final Path MARIADBD = Path.of("/usr/sbin/mariadbd");
+    /**
+     * A row-based binary log, as the binlog relay needs (MariaDB's defaults are off and MIXED); trusting function
+     * creators then lets the non-SUPER operator account create triggers, as on MySQL 8 below.
+     */
+    private static final List<String> MARIADB_ARGS = List.of(
+            "--log-bin=mariadb-bin", "--binlog-format=ROW", "--log-bin-trust-function-creators=ON");
 
     private static DbServer mariadb;
     private static DbServer mysql8;
+    private static DbServer mariadbLts;
     private static DbServer mariadbNoBinlog;
     private static DbServer mysql8NoBinlog;
     private static final java.util.Map<String, IllegalStateException> FAILED = new java.util.HashMap<>();
@@ -32,18 +42,35 @@ public final class TestDatabases {
         return Stream.of(mariadb(), mysql8());
     }
 
+    public static Stream<DbServer> withLts() {
+        return Stream.of(mariadb(), mysql8(), mariadbLts());
+    }
+
     public static synchronized DbServer mariadb() {
         if (mariadb == null) {
             if (!Files.isExecutable(MARIADBD)) {
                 throw new IllegalStateException(MARIADBD + " is missing: run scripts/testbed/prepare.sh "
                         + "(installs the Debian package mariadb-server)");
             }
-            // A row-based binary log, as the binlog relay needs (MariaDB's defaults are off and MIXED); trusting
-            // function creators then lets the non-SUPER operator account create triggers, as on MySQL 8 below.
-            mariadb = start("mariadb-10.11", LocalMysqld.Flavor.MARIADB, MARIADBD, null, List.of(
-                    "--log-bin=mariadb-bin", "--binlog-format=ROW", "--log-bin-trust-function-creators=ON"));
+            mariadb = start("mariadb-10.11", "MariaDB 10.11", LocalMysqld.Flavor.MARIADB, MARIADBD, null,
+                    MARIADB_ARGS);
         }
         return mariadb;
+    }
+
+    /** MariaDB 11.8 LTS, started like MariaDB 10.11 (same options) from the trixie binaries prepare.sh unpacks. */
+    public static synchronized DbServer mariadbLts() {
+        if (mariadbLts == null) {
+            Path base = cacheDir().resolve("mariadb-11.8/base");
+            Path binary = base.resolve("sbin/mariadbd");
+            if (!Files.isExecutable(binary)) {
+                throw new IllegalStateException(binary + " is missing: run scripts/testbed/prepare.sh "
+                        + "(scripts/testbed/mariadb-lts.sh unpacks MariaDB 11.8 from Debian trixie)");
+            }
+            mariadbLts = start("mariadb-11.8", "MariaDB 11.8", LocalMysqld.Flavor.MARIADB, binary, null,
+                    MARIADB_ARGS);
+        }
+        return mariadbLts;
     }
 
     public static synchronized DbServer mysql8() {
@@ -52,8 +79,8 @@ public final class TestDatabases {
                 Path base = MysqlDistribution.baseDir();
                 // Binary logging stays on, as in production MySQL 8; trusting function creators is what lets a
                 // non-SUPER account create triggers then (documented in the README).
-                mysql8 = start("mysql-8.0", LocalMysqld.Flavor.MYSQL, base.resolve("bin/mysqld"), base,
-                        List.of("--log-bin-trust-function-creators=ON"));
+                mysql8 = start("mysql-8.0", "MySQL 8.0.31", LocalMysqld.Flavor.MYSQL, base.resolve("bin/mysqld"),
+                        base, List.of("--log-bin-trust-function-creators=ON"));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot unpack MySQL 8: " + e.getMessage(), e);
             }
@@ -70,7 +97,8 @@ public final class TestDatabases {
             case MARIADB -> {
                 if (mariadbNoBinlog == null) {
                     mariadb();
-                    mariadbNoBinlog = start("mariadb-10.11-nobinlog", flavor, MARIADBD, null, List.of());
+                    mariadbNoBinlog = start("mariadb-10.11-nobinlog", "MariaDB 10.11 without binlog", flavor,
+                            MARIADBD, null, List.of());
                 }
                 yield mariadbNoBinlog;
             }
@@ -79,8 +107,8 @@ public final class TestDatabases {
                     mysql8();
                     try {
                         Path base = MysqlDistribution.baseDir();
-                        mysql8NoBinlog = start("mysql-8.0-nobinlog", flavor, base.resolve("bin/mysqld"), base,
-                                List.of("--skip-log-bin"));
+                        mysql8NoBinlog = start("mysql-8.0-nobinlog", "MySQL 8.0.31 without binlog", flavor,
+                                base.resolve("bin/mysqld"), base, List.of("--skip-log-bin"));
                     } catch (IOException e) {
                         throw new IllegalStateException("cannot unpack MySQL 8: " + e.getMessage(), e);
                     }
@@ -90,7 +118,7 @@ public final class TestDatabases {
         };
     }
 
-    private static DbServer start(String name, LocalMysqld.Flavor flavor, Path binary, Path base,
+    private static DbServer start(String name, String label, LocalMysqld.Flavor flavor, Path binary, Path base,
                                   List<String> extraArgs) {
         Path work = workRoot().resolve(name + loaderSuffix());
         IllegalStateException failed = FAILED.get(name);
@@ -101,9 +129,13 @@ public final class TestDatabases {
         try {
             killLeftover(work);
             deleteTree(work);
+            // Each InnoDB asks the kernel for thousands of asynchronous I/O slots; the machine-wide limit
+            // (fs.aio-max-nr, 65536) ran out with many agents' servers on one machine (io_setup EAGAIN).
+            List<String> args = new java.util.ArrayList<>(extraArgs);
+            args.add("--innodb-use-native-aio=OFF");
             LocalMysqld server = LocalMysqld.start(new LocalMysqld.Spec(flavor, binary, base, work,
-                    work.resolve("plugin"), extraArgs));
-            DbServer db = new DbServer(name, server);
+                    work.resolve("plugin"), args));
+            DbServer db = new DbServer(name, label, server);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 db.stop();
                 try {
@@ -158,6 +190,13 @@ public final class TestDatabases {
                         // Gone or going; the start below fails loudly if the port or files are still held.
                     }
                 });
+    }
+
+    /** Where prepare.sh caches server binaries: {@code wakeq.cache.dir}, then $WAKEQ_CACHE_DIR, then ~/.cache/wakeq. */
+    static Path cacheDir() {
+        String env = System.getenv("WAKEQ_CACHE_DIR");
+        return Path.of(System.getProperty("wakeq.cache.dir",
+                env != null && !env.isEmpty() ? env : System.getProperty("user.home") + "/.cache/wakeq"));
     }
 
     /** Under the build directory, so {@code mvn clean} removes anything a killed run left behind. */

@@ -42,7 +42,7 @@ class NotifyFunctionOnServerTest {
     private static final String FN = "wakeq_notify_" + V;
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void triggerSendsOneDatagramInWireFormat(DbServer db) throws Exception {
         ensureFunction(db);
         TestSchema schema = db.newSchema("udf_wire");
@@ -56,7 +56,7 @@ class NotifyFunctionOnServerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void sweepModeSendsOneLineOverTcp(DbServer db) throws Exception {
         ensureFunction(db);
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -71,7 +71,7 @@ class NotifyFunctionOnServerTest {
 
     /** Every bad argument returns its code instead of raising an SQL error (an error would fail the INSERT). */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void badArgumentsReturnCodesNeverErrors(DbServer db) throws Exception {
         ensureFunction(db);
         try (Connection c = db.rootConnection()) {
@@ -100,7 +100,7 @@ class NotifyFunctionOnServerTest {
 
     /** A trigger with nonsense arguments must not stop the row from being inserted. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void insertSucceedsWhenTheTriggerArgumentsAreBad(DbServer db) throws Exception {
         ensureFunction(db);
         TestSchema schema = db.newSchema("udf_bad");
@@ -118,7 +118,7 @@ class NotifyFunctionOnServerTest {
 
     /** A 10,000-row INSERT is one statement: coalescing sends one or a few datagrams, not 10,000. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void multiRowInsertIsCoalesced(DbServer db) throws Exception {
         ensureFunction(db);
         TestSchema schema = db.newSchema("udf_burst");
@@ -155,7 +155,7 @@ class NotifyFunctionOnServerTest {
      * sessions insert through the trigger: no insert fails and the server stays up.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.wakeq.testbed.TestDatabases#all")
+    @MethodSource("dev.wakeq.testbed.TestDatabases#withLts")
     void installerReplacesLoadedLibraryUnderLoad(DbServer db) throws Exception {
         ensureFunction(db);
         TestSchema schema = db.newSchema("udf_swap");
