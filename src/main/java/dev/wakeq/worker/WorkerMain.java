@@ -12,12 +12,16 @@ import java.time.Duration;
 
 import java.util.Map;
 
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * Runs the worker from the command line or a container. Each setting is read from {@code --name=value}, else the
  * system property {@code wakeq.name}, else the environment variable {@code WAKEQ_NAME}:
- * {@code port} (8686), {@code tenants-file} (required), {@code handler} ({@code logging}, also {@code log}, or
+ * {@code port} (8686), {@code tenants-file} (or {@code tenants-pool} and {@code tenants-namespace}: read the
+ * pool's tenants shard Secrets through the Kubernetes API), {@code handler} ({@code logging}, also {@code log}, or
  * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
  * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code shutdown-delay-seconds} (5),
  * {@code role} ({@code worker}, or {@code receiver} with {@code forward-host} and {@code forward-port}),
@@ -52,7 +56,17 @@ public final class WorkerMain {
      */
     static Running start(Map<String, String> cli, UnaryOperator<WorkerConfig.Builder> tune,
                          UnaryOperator<JobHandler> decorate) throws IOException {
+        return start(cli, tune, decorate, () -> new KubernetesClientBuilder().build());
+    }
+
+    /**
+     * As {@link #start(Map, UnaryOperator, UnaryOperator)}; with {@code tenants-pool} set, the pool's shard Secrets
+     * are read through a client from {@code kubernetes} (in a pod: its service account).
+     */
+    static Running start(Map<String, String> cli, UnaryOperator<WorkerConfig.Builder> tune,
+                         UnaryOperator<JobHandler> decorate, Supplier<KubernetesClient> kubernetes) throws IOException {
         WorkerConfig config = tune.apply(config(cli).toBuilder()).build();
+        TenantSource.Factory tenants = tenantSource(cli, config, kubernetes);
         int metricsPort = number(cli, "metrics-port", DEFAULT_METRICS_PORT);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("metrics-port must be 0-65535, got: " + metricsPort);
@@ -66,7 +80,7 @@ public final class WorkerMain {
                 throw new IllegalArgumentException("role receiver needs forward-host (the pool's workers Service)");
             }
             ReceiverRuntime receiver = ReceiverRuntime.start(config, forwardHost,
-                    number(cli, "forward-port", config.port()), meters);
+                    number(cli, "forward-port", config.port()), meters, tenants);
             try {
                 return new Running(null, receiver, WorkerHttpEndpoint.start(http, meters::scrape, receiver::ready,
                         receiver::live, () -> receiver.report().toJson()), meters);
@@ -78,7 +92,7 @@ public final class WorkerMain {
         if (!"worker".equals(role)) {
             throw new IllegalArgumentException("role must be worker or receiver, got: " + role);
         }
-        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler(cli)), meters);
+        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler(cli)), meters, tenants);
         try {
             return new Running(runtime, null, WorkerHttpEndpoint.start(http, meters::scrape, runtime::ready,
                     runtime::live, () -> runtime.report().toJson()), meters);
@@ -105,15 +119,31 @@ public final class WorkerMain {
         }
     }
 
+    /** The pool's shard Secrets when {@code tenants-pool} is set (with {@code tenants-namespace}), else the file. */
+    private static TenantSource.Factory tenantSource(Map<String, String> cli, WorkerConfig config,
+                                                     Supplier<KubernetesClient> kubernetes) {
+        String pool = setting(cli, "tenants-pool", null);
+        if (pool == null || pool.isBlank()) {
+            return TenantSource.Factory.file(config);
+        }
+        String namespace = setting(cli, "tenants-namespace", null);
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("tenants-pool needs tenants-namespace (the pool's namespace)");
+        }
+        return KubeShardWatch.factory(kubernetes, namespace, pool);
+    }
+
     /** The settings the operator's worker Deployment passes as WAKEQ_* variables (WorkerDeploymentDependent). */
     static WorkerConfig config(Map<String, String> cli) {
         String tenants = setting(cli, "tenants-file", null);
-        if (tenants == null) {
-            throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE");
+        String pool = setting(cli, "tenants-pool", null);
+        if (tenants == null && (pool == null || pool.isBlank())) {
+            throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE"
+                    + " (or tenants-pool and tenants-namespace to read the pool's shard Secrets)");
         }
         WorkerConfig.Builder b = WorkerConfig.builder()
                 .port(number(cli, "port", WorkerConfig.DEFAULT_PORT))
-                .tenantsFile(Path.of(tenants));
+                .tenantsFile(tenants == null ? null : Path.of(tenants));
         Integer idle = optionalNumber(cli, "idle-timeout-seconds");
         if (idle != null) {
             b.idleTimeout(Duration.ofSeconds(idle));

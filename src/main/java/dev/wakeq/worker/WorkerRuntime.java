@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,8 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * The worker: listeners for wake-ups, one poller per tenant, a shared pool of handler threads, and the tenants
- * file watcher. Plain Java, no Kubernetes: embed it with {@link #start} and {@link #close}.
+ * The worker: listeners for wake-ups, one poller per tenant, a shared pool of handler threads, and the source of
+ * its tenants (a file, or its pool's shard Secrets through {@link KubeShardWatch}, which the runtime sees only as a
+ * {@link TenantSource}). Plain Java, no Kubernetes: embed it with {@link #start} and {@link #close}.
  */
 public final class WorkerRuntime implements AutoCloseable {
 
@@ -25,7 +27,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final TenantRegistry registry;
     private WakeListeners listeners;
-    private TenantsFileWatcher watcher;
+    private TenantSource source;
     private boolean closed;
     /** Set first thing in {@link #close()}, which holds the monitor for up to the grace period. */
     private volatile boolean draining;
@@ -48,9 +50,15 @@ public final class WorkerRuntime implements AutoCloseable {
      */
     public static WorkerRuntime start(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry)
             throws IOException {
+        return start(config, handler, meterRegistry, TenantSource.Factory.file(config));
+    }
+
+    /** As {@link #start(WorkerConfig, JobHandler, MeterRegistry)}, with the tenants from {@code tenants}. */
+    static WorkerRuntime start(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry,
+                               TenantSource.Factory tenants) throws IOException {
         WorkerRuntime runtime = new WorkerRuntime(config, handler, meterRegistry);
         try {
-            runtime.startWatcher();
+            runtime.source = tenants.start(runtime.registry::apply, runtime.metrics, runtime.timers);
             runtime.listen();
             runtime.listening = true;
         } catch (IOException | RuntimeException e) {
@@ -75,7 +83,7 @@ public final class WorkerRuntime implements AutoCloseable {
      * applied, or absent: a pool without tenants has no Secret yet), and not shutting down.
      */
     public boolean ready() {
-        return listening && !draining && (watcher == null || watcher.settled());
+        return listening && !draining && (source == null || source.settled());
     }
 
     /**
@@ -89,16 +97,13 @@ public final class WorkerRuntime implements AutoCloseable {
     /** This worker's load and the tenants it has seen wake-ups for, as {@code GET /report} sends them. */
     public WorkerReport report() {
         return new WorkerReport(config.workerId(), ready(), pool.size(), pool.busy(), pool.busySeconds(),
-                metrics.activePollers(), registry.lastWakes(), 0);
+                metrics.activePollers(), registry.lastWakes(), 0,
+                source == null ? Map.of() : source.applied());
     }
 
     /** Replaces the tenants, as a tenants file reload would; for embedding without a file. */
     public void setTenants(List<TenantConfig> tenants) {
         registry.apply(tenants);
-    }
-
-    private void startWatcher() {
-        watcher = TenantsFileWatcher.start(config, registry::apply, metrics, timers);
     }
 
     private void listen() throws IOException {
@@ -130,6 +135,9 @@ public final class WorkerRuntime implements AutoCloseable {
                 listeners.close();
             }
             timers.shutdownNow();
+            if (source != null) {
+                source.close();
+            }
             if (!registry.close(deadline)) {
                 LOG.warning("shutdown grace period over with jobs still running; their leases will expire");
             }

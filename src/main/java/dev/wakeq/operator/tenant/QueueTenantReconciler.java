@@ -103,7 +103,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         status.setWakeTarget(resolved.wakeHost() + ":" + resolved.wakePort());
 
         String name = TenantInputs.tenantName(tenant);
-        String key = registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key)
+        String key = registry.find(namespace, poolName, name).map(TenantsFile.Entry::key)
                 .orElseGet(TenantKeys::newKey);
         TenantSpec spec;
         try {
@@ -115,12 +115,15 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         }
         try {
             // Register before installing: the workers know the key before the first wake-up can name it.
-            registry.update(pool, file -> file.with(resolved.entry(key)));
+            PoolRegistry.Written written = registry.update(pool, name, file -> file.with(resolved.entry(key)));
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, true, "Registered",
-                    "in Secret " + pool.getMetadata().getName() + "-tenants");
+                    "in Secret " + written.secretName());
+        } catch (PoolRegistry.ShardFullException e) {
+            conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, false, "ShardFull", e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, false, "RegistrationFailed",
-                    "could not update the pool's tenants Secret: " + e.getMessage());
+                    "could not update the pool's tenants shard Secret: " + e.getMessage());
             return false;
         }
         InstallReport report = installer.install(spec, functionWasNotLoaded(tenant.getStatus()));
@@ -150,7 +153,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             TenantInputs.Resolved resolved = new TenantInputs(client, tenant, config.functionVersion())
                     .resolveForUninstall(pool);
             InstallReport report = installer.uninstall(resolved.spec(
-                    registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key).orElse("uninstall")));
+                    registry.find(namespace, poolName, name).map(TenantsFile.Entry::key).orElse("uninstall")));
             if (report.hasProblems()) {
                 LOG.warnf("tenant %s: could not remove trigger and event yet: %s", name, report.problems());
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.retryInterval());
