@@ -59,8 +59,9 @@ final class ShardedTenants {
         shards.values().forEach(a -> all.addAll(a.tenants()));
         apply.accept(all);
         metrics.configReloaded();
-        LOG.fine(() -> "tenants shard " + shard + " version " + version + " applied: " + tenants.size()
-                + " tenant(s), " + all.size() + " in all");
+        // "loaded: N tenant(s)" as the tenants file's message says it: operators and tests look for it.
+        LOG.info("tenants shard " + shard + " version " + version + " applied (" + tenants.size()
+                + " in the shard); loaded: " + all.size() + " tenant(s)");
         return true;
     }
 

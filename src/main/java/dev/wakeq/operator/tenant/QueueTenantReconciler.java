@@ -46,20 +46,22 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final Clock clock;
     private final PoolRegistry registry;
     private final WakeSightings sightings;
+    private final WorkerAcks acks;
 
     @Inject
     public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
-                                 WakeSightings sightings) {
-        this(new TenantInstaller(), config, metrics, registry, sightings, Clock.systemUTC());
+                                 WakeSightings sightings, WorkerAcks acks) {
+        this(new TenantInstaller(), config, metrics, registry, sightings, acks, Clock.systemUTC());
     }
 
     QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, OperatorMetrics metrics,
-                          PoolRegistry registry, WakeSightings sightings, Clock clock) {
+                          PoolRegistry registry, WakeSightings sightings, WorkerAcks acks, Clock clock) {
         this.installer = installer;
         this.config = config;
         this.metrics = metrics;
         this.registry = registry;
         this.sightings = sightings;
+        this.acks = acks;
         this.clock = clock;
     }
 
@@ -84,7 +86,10 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
 
         UpdateControl<QueueTenant> control = sameStatus(old, status) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(statusPatch(tenant, status));
-        return control.rescheduleAfter(ready ? config.recheckInterval() : config.retryInterval());
+        // Workers apply a shard within a second or so: look again soon rather than after the retry interval.
+        boolean catchingUp = !ready && TenantStatusBuilder.WORKERS_CATCHING_UP.equals(summary.reason());
+        return control.rescheduleAfter(ready ? config.recheckInterval()
+                : catchingUp ? TenantStatusBuilder.WORKERS_RECHECK : config.retryInterval());
     }
 
     private boolean reconcile(QueueTenant tenant, KubernetesClient client, Conditions conditions,
@@ -113,9 +118,10 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             conditions.set("SpecValid", false, "InvalidSpec", "invalid spec: " + e.getMessage());
             return false;
         }
+        PoolRegistry.Written written;
         try {
             // Register before installing: the workers know the key before the first wake-up can name it.
-            PoolRegistry.Written written = registry.update(pool, name, file -> file.with(resolved.entry(key)));
+            written = registry.update(pool, name, file -> file.with(resolved.entry(key)));
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, true, "Registered",
                     "in Secret " + written.secretName());
         } catch (PoolRegistry.ShardFullException e) {
@@ -130,6 +136,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
+        installed &= workersKnow(client, pool, written, conditions);
         checkReplicas(resolved.replicaSpecs(key), conditions);
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
@@ -165,6 +172,27 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         registry.remove(namespace, poolName, name);
         sightings.forget(name);
         return DeleteControl.defaultDelete();
+    }
+
+    /**
+     * Condition KnownToWorkers: every ready worker (and receiver) of the pool has applied the shard version that
+     * holds this tenant. Ready waits for it, so a wake-up sent right after Ready is not dropped as unknown.
+     */
+    private boolean workersKnow(KubernetesClient client, WorkerPool pool, PoolRegistry.Written written,
+                                Conditions conditions) {
+        boolean known;
+        try {
+            known = acks.applied(client, dev.wakeq.operator.pool.PoolNames.of(pool), written);
+        } catch (RuntimeException e) {
+            // E.g. no RBAC on pods: as unknown; the next look is soon.
+            LOG.debugf("pool %s: worker reports not read: %s", pool.getMetadata().getName(), e.toString());
+            known = false;
+        }
+        conditions.set(TenantStatusBuilder.KNOWN_TO_WORKERS, known,
+                known ? "ShardApplied" : TenantStatusBuilder.WORKERS_CATCHING_UP,
+                known ? "every ready worker has applied " + written.secretName()
+                        : "waiting for the pool's ready workers to apply " + written.secretName());
+        return known;
     }
 
     /** Condition ReplicasReady when the spec lists replicas: the first replica problem, or all of them fine. */
