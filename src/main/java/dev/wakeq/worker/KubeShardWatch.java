@@ -16,7 +16,8 @@ import java.util.logging.Logger;
  * {@code fieldSelector=metadata.name=...}, which a Role restricted by {@code resourceNames} permits) per shard
  * Secret of the worker's pool, feeding {@link ShardedTenants}. A lost watch is Fabric8's to resume: the informer
  * lists again and delivers what changed meanwhile, so a worker cut off from the API catches up when it is back.
- * Settled once every shard's first list is done and each shard that exists has been applied.
+ * Settled once every shard's first list is done and each shard that exists has been applied; until then the
+ * worker is not ready (and keeps trying, e.g. while its Role is not there yet).
  */
 final class KubeShardWatch implements TenantSource {
 
@@ -40,8 +41,18 @@ final class KubeShardWatch implements TenantSource {
             KubeShardWatch w = new KubeShardWatch(clients.get(), new ShardedTenants(apply, metrics));
             try {
                 for (String name : TenantShards.secretNames(pool)) {
-                    w.informers.put(name, w.client.secrets().inNamespace(namespace).withName(name)
-                            .inform(w.handler(name), 0));
+                    SharedIndexInformer<Secret> informer = w.client.secrets().inNamespace(namespace).withName(name)
+                            .runnableInformer(0);
+                    informer.addEventHandler(w.handler(name));
+                    // Keep trying rather than end the worker: at a pool's creation its Role may reach the API a
+                    // moment after its first pod, which then stays not ready until it can read its shards.
+                    informer.exceptionHandler((started, e) -> {
+                        LOG.warning("tenants shard " + name + ": " + e.getClass().getSimpleName() + ": "
+                                + e.getMessage() + "; retrying");
+                        return true;
+                    });
+                    informer.start();
+                    w.informers.put(name, informer);
                 }
             } catch (RuntimeException e) {
                 w.close();
