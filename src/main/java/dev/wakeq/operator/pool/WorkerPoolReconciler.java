@@ -136,7 +136,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         }
     }
 
-    /** The tenants the pool's Secret lists; on a read error the last known figure stays. */
+    /** The tenants the pool's shard Secrets list; on a read error the last known figure stays. */
     private Integer tenants(WorkerPool pool, PoolNames names) {
         try {
             return registry.tenantCount(names.namespace(), names.pool());

@@ -47,6 +47,8 @@ public final class PoolRegistry {
 
     private final KubernetesClient client;
     private final Map<Shard, ShardFile> files = new ConcurrentHashMap<>();
+    /** Each pool's Secret from before shards, read once; only its keys are used. */
+    private final Map<PoolNames, TenantsFile> legacy = new ConcurrentHashMap<>();
 
     @Inject
     public PoolRegistry(KubernetesClient client) {
@@ -78,9 +80,24 @@ public final class PoolRegistry {
     private record Change(UnaryOperator<TenantsFile> edit, WorkerPool owner, CompletableFuture<Written> done) {
     }
 
-    /** The tenant's entry in its shard (read once if the shard is not known yet). */
+    /**
+     * The tenant's entry in its shard (read once if the shard is not known yet), else in the pool's Secret of
+     * releases before shards ({@code <pool>-tenants}): its key then stays the same, so an upgrade does not rewrite
+     * every trigger with a new key.
+     */
     Optional<TenantsFile.Entry> find(String namespace, String pool, String tenantName) {
-        return read(shardOf(new PoolNames(pool, namespace), tenantName)).find(tenantName);
+        PoolNames names = new PoolNames(pool, namespace);
+        Optional<TenantsFile.Entry> entry = read(shardOf(names, tenantName)).find(tenantName);
+        return entry.isPresent() ? entry : legacy.computeIfAbsent(names, this::readLegacy).find(tenantName);
+    }
+
+    private TenantsFile readLegacy(PoolNames names) {
+        Secret old = client.secrets().inNamespace(names.namespace()).withName(names.pool() + "-tenants").get();
+        try {
+            return ShardSecrets.decode(old);
+        } catch (IllegalArgumentException e) {
+            return TenantsFile.empty();
+        }
     }
 
     /** The shard with index {@code index} as last known (read once if not known yet). */

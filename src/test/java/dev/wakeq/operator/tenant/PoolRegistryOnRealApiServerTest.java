@@ -158,6 +158,22 @@ class PoolRegistryOnRealApiServerTest {
         assertThat(f.stored(shard).tenants()).extracting(TenantsFile.Entry::name).containsExactly(n.get(3));
     }
 
+    @Test
+    void aTenantListedInThePoolSecretOfAnEarlierReleaseKeepsItsKey() {
+        Fixture f = new Fixture(client, "reg-legacy");
+        String v1 = """
+                {"version":1,"tenants":[{"key":"oldkey123","name":"ns/old","jdbcUrl":"jdbc:mysql://db:3306/old",
+                "user":"worker","password":"pw"}]}""";
+        client.secrets().inNamespace(f.namespace).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("pool-tenants").endMetadata()
+                .withData(Map.of("tenants.json", Base64.getEncoder().encodeToString(v1.getBytes()))).build()).create();
+        PoolRegistry registry = new PoolRegistry(client);
+
+        assertThat(registry.find(f.namespace, "pool", "ns/old")).hasValueSatisfying(e ->
+                assertThat(e.key()).isEqualTo("oldkey123"));
+        assertThat(registry.find(f.namespace, "pool", "ns/new")).isEmpty();
+    }
+
     /** Registers {@code names} from {@code threads} threads at once; returns the milliseconds it took. */
     static long register(PoolRegistry registry, WorkerPool pool, List<String> names, int threads) throws Exception {
         ExecutorService pool0 = Executors.newFixedThreadPool(threads);
