@@ -242,6 +242,16 @@ public final class RealNode {
         }
     }
 
+    /** The node's network namespace (where every node process and the database run). */
+    public String netns() {
+        return env.get("NETNS");
+    }
+
+    /** The node address inside that namespace; pods reach it (the database listens there). */
+    public String nodeIp() {
+        return env.get("NODE_IP");
+    }
+
     /** The database's name as pods resolve it (cluster DNS), and its port there. */
     public String dbHostInCluster() {
         return env.get("DB_HOST");
