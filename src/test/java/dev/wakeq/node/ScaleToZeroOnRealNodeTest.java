@@ -33,7 +33,8 @@ class ScaleToZeroOnRealNodeTest {
         RealNode node = RealNode.shared();
         client = node.newClient();
         ChartRelease.installed(node);
-        idle = new TenantOnNode(node, client, "idle");
+        // A schema of its own per run: a node brought up by hand keeps the database between runs.
+        idle = new TenantOnNode(node, client, "idle" + Integer.toHexString((int) (System.nanoTime() & 0xfff)));
     }
 
     @AfterAll
