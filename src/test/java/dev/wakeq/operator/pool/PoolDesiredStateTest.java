@@ -104,6 +104,10 @@ class PoolDesiredStateTest {
         });
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz/ready");
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        // A scale from zero waits for the first successful probe: every second, not every five.
+        assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(1);
+        assertThat(c.getReadinessProbe().getPeriodSeconds() * c.getReadinessProbe().getFailureThreshold())
+                .as("seconds of failures before a worker leaves the Service").isEqualTo(10);
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz/live");
         assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
         assertThat(c.getLivenessProbe().getInitialDelaySeconds()).isPositive();
