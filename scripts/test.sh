@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/testbed/prepare.sh
 
-echo "test: loadable function (udf-image): build, C tests, leak check, image tarball, private MariaDB and MySQL 8"
-make -s -C udf-image all test leakcheck image
+echo "test: loadable function (udf-image): build, C tests, leak check, conntrack (DNAT switch), image tarball, private MariaDB and MySQL 8"
+make -s -C udf-image all test leakcheck conntrack image
 bash udf-image/tests/server-test.sh
 
 rm -rf target/surefire-reports

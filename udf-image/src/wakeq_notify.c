@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "wakeq_notify.h"
+#include "wakeq_udp.h"
 #include "wakeq_udf_abi.h"
 
 #ifndef WAKEQ_VERSION
@@ -95,43 +96,11 @@ static struct set coalesce_table[COALESCE_SETS] = {
     [0 ... COALESCE_SETS - 1] = { .lock = PTHREAD_MUTEX_INITIALIZER }
 };
 
-/* One unconnected UDP socket per family, shared by all sessions: no per-row socket churn. */
-static atomic_int udp_fd_v4 = -1;
-static atomic_int udp_fd_v6 = -1;
-
 static uint64_t now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int udp_socket(int family)
-{
-    atomic_int *cache = family == AF_INET6 ? &udp_fd_v6 : &udp_fd_v4;
-    int fd = atomic_load_explicit(cache, memory_order_acquire);
-    if (fd >= 0)
-        return fd;
-    int fresh = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fresh < 0)
-        return -1;
-    int expected = -1;
-    if (atomic_compare_exchange_strong(cache, &expected, fresh))
-        return fresh;
-    /* Another session won the race; use its socket. */
-    close(fresh);
-    return expected;
-}
-
-/* DROP FUNCTION unloads the library: give the cached sockets back then. */
-__attribute__((destructor)) static void close_cached_sockets(void)
-{
-    int fd = atomic_exchange(&udp_fd_v4, -1);
-    if (fd >= 0)
-        close(fd);
-    fd = atomic_exchange(&udp_fd_v6, -1);
-    if (fd >= 0)
-        close(fd);
 }
 
 static uint64_t fnv1a(const void *data, size_t len)
@@ -299,12 +268,7 @@ static long long send_udp(const struct target *t, uint64_t statement)
     char msg[WAKEQ_MSG_MAX];
     size_t len = format_message('I', t, msg);
 
-    long long rc = WAKEQ_SENT;
-    int fd = udp_socket(t->family);
-    if (fd < 0)
-        rc = WAKEQ_E_SOCKET;
-    else if (sendto(fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&ss, sslen) != (ssize_t)len)
-        rc = WAKEQ_E_SEND;
+    long long rc = wakeq_udp_sendto(t->family, msg, len, (struct sockaddr *)&ss, sslen, stamp);
     if (rc != WAKEQ_SENT)
         coalesce_release(t, stamp);
     return rc;

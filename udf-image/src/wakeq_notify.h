@@ -38,6 +38,18 @@ enum wakeq_rc {
  */
 #define WAKEQ_STATEMENT_WINDOW_NS (100ull * 1000u * 1000u)
 
+/*
+ * The UDP socket (so the source port) is replaced by a fresh one at most this
+ * often. kube-proxy's conntrack pins a UDP flow (source address and port) to
+ * the pod it chose first; from one socket for the server's lifetime every
+ * wake-up keeps going to that pod's address after it is gone, until kube-proxy
+ * clears the entry (docs/testbed-kube.md). A new port is a new flow, balanced
+ * over the pods ready then. A test build may set a shorter one.
+ */
+#ifndef WAKEQ_SOCKET_ROTATE_NS
+#define WAKEQ_SOCKET_ROTATE_NS (1000ull * 1000u * 1000u)
+#endif
+
 /* Bound on connect+send for the TCP sweep, so an unanswering target cannot stall the caller. */
 #define WAKEQ_TCP_TIMEOUT_MS 200
 

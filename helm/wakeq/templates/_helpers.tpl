@@ -141,8 +141,10 @@ ClusterRole (rbac.scope=cluster) and the per-namespace Roles (rbac.scope=namespa
 - apiGroups: ["wakeq.dev"]
   resources: ["workerpools/scale"]
   verbs: ["get", "patch", "update"]
-# Secrets: reads the tenants' database credential Secrets, and owns one tenant-config Secret per
-# WorkerPool (create, keep up to date, delete with the pool) and one relay-file Secret per relay.
+# Secrets: reads the tenants' database credential Secrets, and owns the tenants shard Secrets of
+# each WorkerPool (create, keep up to date, delete with the pool) and one relay-file Secret per relay.
+# Holding get/list/watch is also what lets it grant the shards to the pool's workers (Kubernetes
+# refuses to grant what one lacks).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
@@ -167,5 +169,14 @@ ClusterRole (rbac.scope=cluster) and the per-namespace Roles (rbac.scope=namespa
 # PodDisruptionBudgets: one per WorkerPool, so node drains keep workers listening.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# ServiceAccounts: one per WorkerPool, the identity its worker pods read their tenants shards with.
+- apiGroups: [""]
+  resources: ["serviceaccounts"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Roles and RoleBindings: one each per WorkerPool, granting get/list/watch on that pool's tenants
+# shard Secrets only (by name) to its ServiceAccount.
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["roles", "rolebindings"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 {{- end }}

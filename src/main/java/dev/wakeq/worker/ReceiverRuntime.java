@@ -28,7 +28,7 @@ public final class ReceiverRuntime implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private volatile Map<String, String> namesByKey = Map.of();
     private final LastWakes lastWakes = new LastWakes();
-    private TenantsFileWatcher watcher;
+    private TenantSource source;
     private WakeListeners listeners;
     private volatile boolean listening;
     private volatile boolean draining;
@@ -45,9 +45,14 @@ public final class ReceiverRuntime implements AutoCloseable {
      */
     public static ReceiverRuntime start(WorkerConfig config, String forwardHost, int forwardPort,
                                         MeterRegistry registry) throws IOException {
+        return start(config, forwardHost, forwardPort, registry, TenantSource.Factory.file(config));
+    }
+
+    static ReceiverRuntime start(WorkerConfig config, String forwardHost, int forwardPort, MeterRegistry registry,
+                                 TenantSource.Factory tenants) throws IOException {
         ReceiverRuntime r = new ReceiverRuntime(config, forwardHost, forwardPort, registry);
         try {
-            r.watcher = TenantsFileWatcher.start(config, r::apply, r.metrics, r.timers);
+            r.source = tenants.start(r::apply, r.metrics, r.timers);
             r.listeners = WakeListeners.bind(config, new WakeIntake(r::accept, r.metrics));
             r.listening = true;
         } catch (IOException | RuntimeException e) {
@@ -83,7 +88,7 @@ public final class ReceiverRuntime implements AutoCloseable {
     }
 
     public boolean ready() {
-        return listening && !draining && (watcher == null || watcher.settled());
+        return listening && !draining && (source == null || source.settled());
     }
 
     public boolean live() {
@@ -96,7 +101,8 @@ public final class ReceiverRuntime implements AutoCloseable {
     }
 
     public WorkerReport report() {
-        return new WorkerReport(config.workerId(), ready(), 0, 0, 0, 0, lastWakes.snapshot(), relay.pending());
+        return new WorkerReport(config.workerId(), ready(), 0, 0, 0, 0, lastWakes.snapshot(), relay.pending(),
+                source == null ? Map.of() : source.applied());
     }
 
     /** Like a worker: not ready first, still receiving for the shutdown delay, then closed. */
@@ -119,6 +125,9 @@ public final class ReceiverRuntime implements AutoCloseable {
             LOG.warning("closing the TCP listener failed: " + e.getMessage());
         } finally {
             timers.shutdownNow();
+            if (source != null) {
+                source.close();
+            }
             relay.close();
         }
     }

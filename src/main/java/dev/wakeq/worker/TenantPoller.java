@@ -299,9 +299,11 @@ final class TenantPoller {
                 if (tenant.wakeSource() == WakeSource.BINLOG) {
                     lingerUntil = end + ctx.config().idleTimeout().toNanos();
                 }
-                if (idleNanos == 0 && rows.size() == slots) {
-                    // No idle tail keeps the poller going: a full batch may have left rows behind, so ask for the
-                    // next. A short batch found every ready row, and rows inserted since bring their own wake-up.
+                if (rows.size() == slots) {
+                    // A full batch may have left rows behind: ask for the next claim as soon as a handler slot is
+                    // free, even if that is after the idle tail (jobs that outlast it would otherwise leave the
+                    // rest to the sweep). A short batch found every ready row, and rows inserted since bring their
+                    // own wake-up.
                     pollRequested = true;
                 }
                 if (end + idleNanos - activeUntil > 0) {

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads the tenants file ({@code {"version":1,"tenants":[...]}}, see docs/worker.md). The file holds passwords,
- * so error messages name the place of a problem (tenant index, field, line and column) and never quote content:
+ * Reads the tenants file ({@code {"version":1,"tenants":[...]}}, see docs/worker.md), or one shard of a pool's
+ * tenants as the operator writes it ({@code {"version":2,"credentials":{"c1":{"user":..,"password":..}},
+ * "tenants":[{..,"credentials":"c1"}]}}: each distinct user and password once, not once per tenant).
+ * The file holds passwords, so error messages name the place of a problem (tenant index, field, line and column) and never quote content:
  * Jackson's own messages can contain the offending token, which may be a password.
  */
 public final class TenantsFileParser {
@@ -39,8 +41,15 @@ public final class TenantsFileParser {
             throw new InvalidTenantsFileException("the top level must be a JSON object");
         }
         JsonNode version = root.get("version");
-        if (version == null || !version.isInt() || version.intValue() != 1) {
-            throw new InvalidTenantsFileException("\"version\" must be 1");
+        if (version == null || !version.isInt() || (version.intValue() != 1 && version.intValue() != 2)) {
+            throw new InvalidTenantsFileException("\"version\" must be 1 or 2");
+        }
+        JsonNode credentials = null;
+        if (version.intValue() == 2) {
+            credentials = root.get("credentials");
+            if (credentials == null || !credentials.isObject()) {
+                throw new InvalidTenantsFileException("\"credentials\" must be an object");
+            }
         }
         JsonNode tenants = root.get("tenants");
         if (tenants == null || !tenants.isArray()) {
@@ -49,7 +58,7 @@ public final class TenantsFileParser {
         List<TenantConfig> result = new ArrayList<>();
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < tenants.size(); i++) {
-            TenantConfig tenant = tenant(tenants.get(i), "tenants[" + i + "]");
+            TenantConfig tenant = tenant(tenants.get(i), "tenants[" + i + "]", credentials);
             if (!keys.add(tenant.key())) {
                 throw new InvalidTenantsFileException("tenants[" + i + "].key: duplicate key");
             }
@@ -58,7 +67,8 @@ public final class TenantsFileParser {
         return List.copyOf(result);
     }
 
-    private static TenantConfig tenant(JsonNode node, String where) throws InvalidTenantsFileException {
+    private static TenantConfig tenant(JsonNode node, String where, JsonNode credentials)
+            throws InvalidTenantsFileException {
         if (!node.isObject()) {
             throw new InvalidTenantsFileException(where + " must be an object");
         }
@@ -81,8 +91,19 @@ public final class TenantsFileParser {
                 throw new InvalidTenantsFileException(where + ".wakeSource: must be Trigger or Binlog");
             }
         }
-        return new TenantConfig(key, text(node, "name", where), url, text(node, "user", where),
-                text(node, "password", where), queue, dead, source);
+        JsonNode login = node;
+        String loginWhere = where;
+        if (credentials != null) {
+            String ref = text(node, "credentials", where);
+            login = credentials.get(ref);
+            // The reference is an id the operator made up ("c1"), never a secret: safe to leave out anyway.
+            if (login == null || !login.isObject()) {
+                throw new InvalidTenantsFileException(where + ".credentials: no such entry in \"credentials\"");
+            }
+            loginWhere = "credentials of " + where;
+        }
+        return new TenantConfig(key, text(node, "name", where), url, text(login, "user", loginWhere),
+                text(login, "password", loginWhere), queue, dead, source);
     }
 
     private static SqlIdentifier identifier(JsonNode node, String field, String where, String fallback)

@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * volume updates by swapping a symlink, which leaves the file's own timestamps meaningless. A rejected file
  * is reported once per distinct content, and the last good tenants stay in force.
  */
-final class TenantsFileWatcher {
+final class TenantsFileWatcher implements TenantSource {
 
     private static final Logger LOG = Logger.getLogger(TenantsFileWatcher.class.getName());
     private static final byte[] MISSING = new byte[0];
@@ -94,8 +94,19 @@ final class TenantsFileWatcher {
      * Whether the worker knows its tenants: a file was applied, or there was no file at all. Stays false while
      * only unusable files were seen, so a worker started on a broken file never turns ready.
      */
-    boolean settled() {
+    @Override
+    public boolean settled() {
         return settled;
+    }
+
+    @Override
+    public java.util.Map<String, String> applied() {
+        return java.util.Map.of();
+    }
+
+    /** Nothing to release: its checks run on the runtime's timer, which the runtime stops. */
+    @Override
+    public void close() {
     }
 
     private static byte[] sha256(byte[] content) {

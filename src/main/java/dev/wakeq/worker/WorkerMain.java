@@ -16,13 +16,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
  * Runs the worker from the command line or a container. Each setting is read from {@code --name=value}, else the
  * system property {@code wakeq.name}, else the environment variable {@code WAKEQ_NAME}:
  * {@code port} (8686), {@code bind-address} (every interface; the wake and metrics ports), {@code tenants-file}
- * (required), {@code lease-seconds} (60, above the handler timeout), {@code handler} ({@code logging}, also {@code log}, or
+ * (or {@code tenants-pool} and {@code tenants-namespace}: read the pool's tenants shard Secrets through the
+ * Kubernetes API), {@code lease-seconds} (60, above the handler timeout), {@code handler} ({@code logging}, also {@code log}, or
  * {@code http}), {@code handler-url} and {@code handler-timeout-seconds} (for {@code http}),
  * {@code idle-timeout-seconds}, {@code max-attempts}, {@code worker-id}, {@code shutdown-delay-seconds} (5),
  * {@code state-dir} (where a restart after a crash learns which tenants to sweep at once; none by default),
@@ -41,7 +45,7 @@ public final class WorkerMain {
     public static final Set<String> OPTIONS = Set.of("tenants-file", "port", "bind-address", "metrics-port",
             "handler", "handler-url", "handler-timeout-seconds", "lease-seconds", "idle-timeout-seconds",
             "max-attempts", "worker-id", "shutdown-delay-seconds", "commit-poll-micros", "role", "forward-host",
-            "forward-port", "state-dir");
+            "forward-port", "state-dir", "tenants-pool", "tenants-namespace");
 
     private WorkerMain() {
     }
@@ -75,7 +79,17 @@ public final class WorkerMain {
      */
     static Running start(Map<String, String> cli, UnaryOperator<WorkerConfig.Builder> tune,
                          UnaryOperator<JobHandler> decorate) throws IOException {
+        return start(cli, tune, decorate, () -> new KubernetesClientBuilder().build());
+    }
+
+    /**
+     * As {@link #start(Map, UnaryOperator, UnaryOperator)}; with {@code tenants-pool} set, the pool's shard Secrets
+     * are read through a client from {@code kubernetes} (in a pod: its service account).
+     */
+    static Running start(Map<String, String> cli, UnaryOperator<WorkerConfig.Builder> tune,
+                         UnaryOperator<JobHandler> decorate, Supplier<KubernetesClient> kubernetes) throws IOException {
         WorkerConfig config = tune.apply(config(cli).toBuilder()).build();
+        TenantSource.Factory tenants = tenantSource(cli, config, kubernetes);
         int metricsPort = number(cli, "metrics-port", DEFAULT_METRICS_PORT);
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new IllegalArgumentException("metrics-port must be 0-65535, got: " + metricsPort);
@@ -89,7 +103,7 @@ public final class WorkerMain {
                 throw new IllegalArgumentException("role receiver needs forward-host (the pool's workers Service)");
             }
             ReceiverRuntime receiver = ReceiverRuntime.start(config, forwardHost,
-                    number(cli, "forward-port", config.port()), meters);
+                    number(cli, "forward-port", config.port()), meters, tenants);
             try {
                 return new Running(null, receiver, WorkerHttpEndpoint.start(http, meters::scrape, receiver::ready,
                         receiver::live, () -> receiver.report().toJson()), meters);
@@ -108,7 +122,7 @@ public final class WorkerMain {
                     + "lease-seconds (" + config.lease().toSeconds() + "): a job still running when its lease ends can "
                     + "be claimed by another worker and run twice at once");
         }
-        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler), meters);
+        WorkerRuntime runtime = WorkerRuntime.start(config, decorate.apply(handler), meters, tenants);
         try {
             return new Running(runtime, null, WorkerHttpEndpoint.start(http, meters::scrape, runtime::ready,
                     runtime::live, () -> runtime.report().toJson()), meters);
@@ -135,15 +149,31 @@ public final class WorkerMain {
         }
     }
 
+    /** The pool's shard Secrets when {@code tenants-pool} is set (with {@code tenants-namespace}), else the file. */
+    private static TenantSource.Factory tenantSource(Map<String, String> cli, WorkerConfig config,
+                                                     Supplier<KubernetesClient> kubernetes) {
+        String pool = setting(cli, "tenants-pool", null);
+        if (pool == null || pool.isBlank()) {
+            return TenantSource.Factory.file(config);
+        }
+        String namespace = setting(cli, "tenants-namespace", null);
+        if (namespace == null || namespace.isBlank()) {
+            throw new IllegalArgumentException("tenants-pool needs tenants-namespace (the pool's namespace)");
+        }
+        return KubeShardWatch.factory(kubernetes, namespace, pool);
+    }
+
     /** The settings the operator's worker Deployment passes as WAKEQ_* variables (WorkerDeploymentDependent). */
     static WorkerConfig config(Map<String, String> cli) {
         String tenants = setting(cli, "tenants-file", null);
-        if (tenants == null) {
-            throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE");
+        String pool = setting(cli, "tenants-pool", null);
+        if (tenants == null && (pool == null || pool.isBlank())) {
+            throw new IllegalArgumentException("set --tenants-file, -Dwakeq.tenants-file or WAKEQ_TENANTS_FILE"
+                    + " (or tenants-pool and tenants-namespace to read the pool's shard Secrets)");
         }
         WorkerConfig.Builder b = WorkerConfig.builder()
                 .port(number(cli, "port", WorkerConfig.DEFAULT_PORT))
-                .tenantsFile(Path.of(tenants));
+                .tenantsFile(tenants == null ? null : Path.of(tenants));
         String bind = setting(cli, "bind-address", null);
         if (bind != null) {
             b.bindAddress(bindAddress(bind));

@@ -19,15 +19,19 @@ import java.util.Map;
  * @param activePollers  tenants being polled now
  * @param lastWakes      tenant name ({@code namespace/name}) to the epoch millisecond of its last wake-up here
  * @param pendingWakes   receiver only: wake-ups waiting for a worker to hand them to (one per tenant)
+ * @param shards         tenants shard Secret name to the resourceVersion this worker has applied (empty when it
+ *                       reads a tenants file): the operator sets a tenant Ready only once its shard is applied
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WorkerReport(String workerId, boolean ready, int handlerThreads, int busyHandlers, double busySeconds,
-                           int activePollers, Map<String, Long> lastWakes, int pendingWakes) {
+                           int activePollers, Map<String, Long> lastWakes, int pendingWakes,
+                           Map<String, String> shards) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public WorkerReport {
         lastWakes = lastWakes == null ? Map.of() : Map.copyOf(lastWakes);
+        shards = shards == null ? Map.of() : Map.copyOf(shards);
     }
 
     public String toJson() {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * The worker: listeners for wake-ups, one poller per tenant, a shared pool of handler threads, and the tenants
- * file watcher. Plain Java, no Kubernetes: embed it with {@link #start} and {@link #close}.
+ * The worker: listeners for wake-ups, one poller per tenant, a shared pool of handler threads, and the source of
+ * its tenants (a file, or its pool's shard Secrets through {@link KubeShardWatch}, which the runtime sees only as a
+ * {@link TenantSource}). Plain Java, no Kubernetes: embed it with {@link #start} and {@link #close}.
  */
 public final class WorkerRuntime implements AutoCloseable {
 
@@ -28,7 +30,7 @@ public final class WorkerRuntime implements AutoCloseable {
     private final ServerConnections connections = new ServerConnections();
     private final InFlightJournal journal;
     private WakeListeners listeners;
-    private TenantsFileWatcher watcher;
+    private TenantSource source;
     private boolean closed;
     /** Set first thing in {@link #close()}, which holds the monitor for up to the grace period. */
     private volatile boolean draining;
@@ -55,9 +57,15 @@ public final class WorkerRuntime implements AutoCloseable {
      */
     public static WorkerRuntime start(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry)
             throws IOException {
+        return start(config, handler, meterRegistry, TenantSource.Factory.file(config));
+    }
+
+    /** As {@link #start(WorkerConfig, JobHandler, MeterRegistry)}, with the tenants from {@code tenants}. */
+    static WorkerRuntime start(WorkerConfig config, JobHandler handler, MeterRegistry meterRegistry,
+                               TenantSource.Factory tenants) throws IOException {
         WorkerRuntime runtime = new WorkerRuntime(config, handler, meterRegistry);
         try {
-            runtime.startWatcher();
+            runtime.source = tenants.start(runtime.registry::apply, runtime.metrics, runtime.timers);
             runtime.sweepWhatACrashLeft();
             runtime.listen();
             runtime.listening = true;
@@ -83,7 +91,7 @@ public final class WorkerRuntime implements AutoCloseable {
      * applied, or absent: a pool without tenants has no Secret yet), and not shutting down.
      */
     public boolean ready() {
-        return listening && !draining && (watcher == null || watcher.settled());
+        return listening && !draining && (source == null || source.settled());
     }
 
     /**
@@ -97,7 +105,8 @@ public final class WorkerRuntime implements AutoCloseable {
     /** This worker's load and the tenants it has seen wake-ups for, as {@code GET /report} sends them. */
     public WorkerReport report() {
         return new WorkerReport(config.workerId(), ready(), pool.size(), pool.busy(), pool.busySeconds(),
-                metrics.activePollers(), registry.lastWakes(), 0);
+                metrics.activePollers(), registry.lastWakes(), 0,
+                source == null ? Map.of() : source.applied());
     }
 
     /** Replaces the tenants, as a tenants file reload would; for embedding without a file. */
@@ -107,27 +116,37 @@ public final class WorkerRuntime implements AutoCloseable {
 
     /**
      * Tenants the previous process of this worker had jobs in flight for: their claims were freed when it died
-     * (ClaimLiveness), so a sweep now runs them again instead of at the tenant's next sweep.
+     * (ClaimLiveness), so a sweep runs them again now instead of at the tenant's next sweep. Sent once the tenants
+     * are known (a shard source loads them in the background), at most a minute after the start.
      */
     private void sweepWhatACrashLeft() {
         List<String> keys = journal.previous();
         if (keys.isEmpty()) {
             return;
         }
-        LOG.info("sweeping " + keys.size() + " tenant(s) that had jobs in flight when this worker last stopped");
-        long now = System.nanoTime();
-        for (String key : keys) {
-            registry.accept(dev.wakeq.wire.WakeMessage.sweep(key), Transport.TCP, now);
-        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        Runnable[] attempt = new Runnable[1];
+        attempt[0] = () -> {
+            if (source != null && !source.settled() && System.nanoTime() < deadline) {
+                try {
+                    timers.schedule(attempt[0], 100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // Shut down before the tenants were known: the journal stays for the next start.
+                }
+                return;
+            }
+            LOG.info("sweeping " + keys.size() + " tenant(s) that had jobs in flight when this worker last stopped");
+            long now = System.nanoTime();
+            for (String key : keys) {
+                registry.accept(dev.wakeq.wire.WakeMessage.sweep(key), Transport.TCP, now);
+            }
+        };
+        attempt[0].run();
     }
 
     /** Short, random, per process: names this process's liveness locks on every server. */
     private static String livenessProcess() {
         return java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    }
-
-    private void startWatcher() {
-        watcher = TenantsFileWatcher.start(config, registry::apply, metrics, timers);
     }
 
     private void listen() throws IOException {
@@ -164,6 +183,9 @@ public final class WorkerRuntime implements AutoCloseable {
                 listeners.close();
             }
             timers.shutdownNow();
+            if (source != null) {
+                source.close();
+            }
             if (!registry.close(deadline)) {
                 LOG.warning("shutdown grace period over with jobs still running; their leases will expire");
             }

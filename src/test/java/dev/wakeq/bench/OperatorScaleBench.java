@@ -119,6 +119,7 @@ public final class OperatorScaleBench {
         System.out.printf("operator process (%s): RSS %d MiB, heap used %.0f MiB (committed %.0f MiB) with all Ready%n",
                 String.join(" ", OPERATOR_JVM), rssKib() / 1024, sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / 1048576,
                 sum(metrics, "jvm_memory_committed_bytes", "area=\"heap\"") / 1048576);
+        ShardFigures.print(client, f, "pool", db);
         Thread.sleep(30_000);
         System.out.printf("operator RSS 30 s later (steady state, re-checks every 5 min): %d MiB, %d threads%n",
                 rssKib() / 1024, threads());

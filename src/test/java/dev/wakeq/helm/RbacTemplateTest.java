@@ -100,7 +100,8 @@ class RbacTemplateTest {
 
         Set<String> allowed = Set.of("queuetenants", "workerpools", "queuetenants/status", "workerpools/status",
                 "queuetenants/finalizers", "workerpools/finalizers", "workerpools/scale", "secrets", "services",
-                "events", "deployments", "poddisruptionbudgets", "leases", "customresourcedefinitions", "pods");
+                "events", "deployments", "poddisruptionbudgets", "leases", "customresourcedefinitions", "pods",
+                "serviceaccounts", "roles", "rolebindings");
         assertThat(rules).allSatisfy(rule -> {
             assertThat(texts(rule.path("verbs"))).doesNotContain("*");
             assertThat(texts(rule.path("resources"))).doesNotContain("*").isSubsetOf(allowed);
@@ -119,7 +120,7 @@ class RbacTemplateTest {
                 assertThat(lines[i - 1].trim()).as("comment above rule at line %d: %s", i + 1, lines[i]).startsWith("#");
             }
         }
-        assertThat(rules).as("10 operator rules, the CRD reader, the Lease").isEqualTo(12);
+        assertThat(rules).as("12 operator rules, the CRD reader, the Lease").isEqualTo(14);
     }
 
     @Test
@@ -143,6 +144,12 @@ class RbacTemplateTest {
         assertGrants(rules, "", "events", "create", "patch");
         assertGrants(rules, "apps", "deployments", OWN.toArray(String[]::new));
         assertGrants(rules, "policy", "poddisruptionbudgets", OWN.toArray(String[]::new));
+        // Each pool's worker identity, and the Role that lets it read that pool's tenants shards (issue 15).
+        assertGrants(rules, "", "serviceaccounts", OWN.toArray(String[]::new));
+        assertGrants(rules, "rbac.authorization.k8s.io", "roles", OWN.toArray(String[]::new));
+        assertGrants(rules, "rbac.authorization.k8s.io", "rolebindings", OWN.toArray(String[]::new));
+        // What the operator grants, it must hold itself.
+        assertGrants(rules, "", "secrets", "get", "list", "watch");
         // Not more than needed: events are only written; worker pods are only read, to find their reports.
         assertThat(verbsFor(rules, "", "events")).containsExactlyInAnyOrder("create", "patch");
         assertThat(verbsFor(rules, "", "pods")).containsExactlyInAnyOrder("get", "list");

@@ -3,6 +3,7 @@ package dev.wakeq.node;
 
 import dev.wakeq.testbed.node.ChartRelease;
 import dev.wakeq.testbed.node.Images;
+import dev.wakeq.testbed.node.PodStartTimeline;
 import dev.wakeq.testbed.node.RealNode;
 import dev.wakeq.testbed.node.RequiresRealNode;
 import dev.wakeq.testbed.node.TenantOnNode;
@@ -32,7 +33,8 @@ class ScaleToZeroOnRealNodeTest {
         RealNode node = RealNode.shared();
         client = node.newClient();
         ChartRelease.installed(node);
-        idle = new TenantOnNode(node, client, "idle");
+        // A schema of its own per run: a node brought up by hand keeps the database between runs.
+        idle = new TenantOnNode(node, client, "idle" + Integer.toHexString((int) (System.nanoTime() & 0xfff)));
     }
 
     @AfterAll
@@ -58,15 +60,23 @@ class ScaleToZeroOnRealNodeTest {
 
         String payload = "wake-" + UUID.randomUUID();
         try (Connection c = idle.connection()) {
+            long insertedAt = System.currentTimeMillis();
             long inserted = System.nanoTime();
+            PodStartTimeline timeline = PodStartTimeline.watch(idle, insertedAt);
             long id = TenantOnNode.insert(c, payload);
-            idle.awaitOrExplain("job handled", WAIT, () -> !TenantOnNode.rowExists(c, id));
-            long handled = System.nanoTime();
+            long handled;
+            try (timeline) {
+                handled = TenantOnNode.awaitHandled(c, id, WAIT);
+            }
+            timeline.record("job handled (row deleted)", () -> InsertHandledOnRealNodeTest.ms(handled - inserted));
             System.out.printf("real-node: pool at zero: INSERT -> handled by a new worker pod %d ms "
                     + "(pod scheduled, started, ready)%n", InsertHandledOnRealNodeTest.ms(handled - inserted));
             Pod worker = idle.pods("worker").stream().filter(TenantOnNode::ready).findFirst().orElseThrow();
             idle.awaitOrExplain("job in the worker's log", Duration.ofSeconds(30),
                     () -> idle.log(worker).contains("#" + id + " attempt 1: " + payload));
+            timeline.readLog(idle.log(worker));
+            System.out.print("real-node: pool at zero: where the time went (ms after the INSERT, and the step):\n"
+                    + timeline.breakdown());
             idle.awaitOrExplain("pool back at zero", WAIT, this::atZero);
             System.out.printf("real-node: pool at zero: handled -> back at zero (worker pod gone) %d ms%n",
                     InsertHandledOnRealNodeTest.ms(System.nanoTime() - handled));

@@ -66,7 +66,7 @@ class EndToEndOnRealApiServerTest {
         try (FakeKubelet kubelet = new FakeKubelet(client, f.namespace, address, recording).start()) {
             int port = OperatorFixture.freeWakePort(address);
             f.pool("pool", podAddress, port);
-            // The worker runs before any tenant exists: the tenant then reaches it through a Secret update.
+            // The worker runs before any tenant exists: the tenant then reaches it through its shard Secret's watch.
             await().atMost(WAIT).until(() -> f.poolCondition("pool", "Ready")
                     .map(c -> "True".equals(c.getStatus())).orElse(false));
             assertThat(kubelet.workerPort("pool-worker")).isEqualTo(port);
@@ -74,9 +74,13 @@ class EndToEndOnRealApiServerTest {
             f.credentials("db", DbServer.OPERATOR_USER, DbServer.OPERATOR_PASSWORD);
             f.credentials("worker-db", DbServer.WORKER_USER, DbServer.WORKER_PASSWORD);
             f.tenant("t1", "pool", db, schema.name(), "db", "worker-db");
-            await().atMost(WAIT).until(() -> f.conditionIs("t1", "Ready", "True", null));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                    .until(() -> f.conditionIs("t1", "Ready", "True", null));
             String tenant = f.namespace + "/t1";
-            await().atMost(WAIT).until(() -> kubelet.serves(tenant));
+            // Ready means the running worker knows the tenant already (issue 15): no waiting here.
+            assertThat(kubelet.serves(tenant)).as("every worker has applied the tenant's shard at Ready").isTrue();
+            assertThat(f.condition("t1", "KnownToWorkers")).hasValueSatisfying(c ->
+                    assertThat(c.getStatus()).isEqualTo("True"));
 
             Instant before = Instant.now();
             String payload = "e2e-" + db.name();

@@ -17,6 +17,7 @@ import dev.wakeq.operator.pool.WorkerReports;
 import dev.wakeq.operator.tenant.PoolRegistry;
 import dev.wakeq.operator.tenant.QueueTenantReconciler;
 import dev.wakeq.operator.tenant.WakeSightings;
+import dev.wakeq.operator.tenant.WorkerAcks;
 import dev.wakeq.queue.QueueSchema;
 import dev.wakeq.sql.SqlIdentifier;
 import dev.wakeq.testbed.DbServer;
@@ -226,7 +227,7 @@ public final class OperatorFixture {
                 .withInformerStoppedHandler((informer, error) -> LOG.warnf("informer stopped: %s", error)));
         PoolRegistry registry = new PoolRegistry(client);
         WakeSightings sightings = new WakeSightings();
-        next.register(new QueueTenantReconciler(config, metrics, registry, sightings));
+        next.register(new QueueTenantReconciler(config, metrics, registry, sightings, new WorkerAcks(new WorkerReports())));
         next.register(new WorkerPoolReconciler(metrics, config, new WorkerReports(), new Autoscaler(), sightings,
                 registry));
         return next;

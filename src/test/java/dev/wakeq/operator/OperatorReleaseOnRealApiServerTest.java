@@ -119,7 +119,9 @@ class OperatorReleaseOnRealApiServerTest {
                     + "WHERE EVENT_SCHEMA = ?", schema.name()));
             s.addAll(rows(c, "SELECT name, dl FROM mysql.func WHERE name LIKE ?", "wakeq_notify_%"));
         }
-        s.add("secret " + version(client.secrets().inNamespace(namespace).withName("pool-tenants").get()));
+        s.add("secret " + version(client.secrets().inNamespace(namespace).withName(
+                dev.wakeq.worker.TenantShards.secretName("pool", dev.wakeq.worker.TenantShards.of(namespace + "/t1")))
+                .get()));
         s.add("deployment " + generation(client.apps().deployments().inNamespace(namespace).withName("pool-worker")
                 .get()));
         s.add("service " + version(client.services().inNamespace(namespace).withName("pool-wake").get()));

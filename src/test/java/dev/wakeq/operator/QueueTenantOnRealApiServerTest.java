@@ -69,7 +69,8 @@ class QueueTenantOnRealApiServerTest {
                 .contains("wakeq_notify_" + TestDatabases.udfVersion()).contains("'127.0.0.1'").contains("18686"));
         assertThat(OperatorFixture.eventExists(schema, EVENT)).isTrue();
 
-        Secret tenants = client.secrets().inNamespace(f.namespace).withName("pool-tenants").get();
+        Secret tenants = client.secrets().inNamespace(f.namespace).withName(dev.wakeq.worker.TenantShards.secretName("pool",
+                dev.wakeq.worker.TenantShards.of(f.namespace + "/t1"))).get();
         TenantsFile file = TenantsFile.parse(Base64.getDecoder().decode(tenants.getData().get("tenants.json")));
         assertThat(file.find(f.namespace + "/t1")).hasValueSatisfying(e -> {
             assertThat(e.jdbcUrl()).endsWith("/" + schema.name());
@@ -115,7 +116,8 @@ class QueueTenantOnRealApiServerTest {
         assertThat(OperatorFixture.triggerBody(schema, TRIGGER)).isEmpty();
         assertThat(OperatorFixture.eventExists(schema, EVENT)).isFalse();
         assertThat(OperatorFixture.rows(schema, "_queue")).isEqualTo(2);
-        Secret tenants = client.secrets().inNamespace(f.namespace).withName("pool-tenants").get();
+        Secret tenants = client.secrets().inNamespace(f.namespace).withName(dev.wakeq.worker.TenantShards.secretName("pool",
+                dev.wakeq.worker.TenantShards.of(f.namespace + "/t1"))).get();
         assertThat(TenantsFile.parse(Base64.getDecoder().decode(tenants.getData().get("tenants.json")))
                 .find(f.namespace + "/t1")).isEmpty();
     }

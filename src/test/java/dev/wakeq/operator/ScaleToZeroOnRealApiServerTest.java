@@ -125,7 +125,8 @@ class ScaleToZeroOnRealApiServerTest {
             // The sweep, the safety net for lost datagrams, reaches a pool at zero the same way: over TCP to the
             // receiver, which has a worker started. Sent by hand here (the event's interval is an hour).
             String key = TenantsFile.parse(Base64.getDecoder().decode(client.secrets().inNamespace(f.namespace)
-                    .withName("pool-tenants").get().getData().get(WorkerDeploymentDependent.TENANTS_FILE))).find(tenant).orElseThrow().key();
+                    .withName(dev.wakeq.worker.TenantShards.secretName("pool", dev.wakeq.worker.TenantShards.of(tenant)))
+                    .get().getData().get(WorkerDeploymentDependent.TENANTS_KEY))).find(tenant).orElseThrow().key();
             try (Socket sweep = new Socket(address, port); OutputStream out = sweep.getOutputStream()) {
                 out.write(WakeCodec.encode(WakeMessage.sweep(key)));
             }

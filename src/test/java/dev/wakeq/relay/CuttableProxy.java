@@ -14,26 +14,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy to a database server whose line can be cut (every connection closed, new ones refused)
  * and restored on the same port: a relay "away" from its server while the server carries on.
  */
-final class CuttableProxy implements AutoCloseable {
+public final class CuttableProxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
-    CuttableProxy(String host, int targetPort) throws IOException {
+    public CuttableProxy(String host, int targetPort) throws IOException {
         this.target = new InetSocketAddress(host, targetPort);
         ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.port = s.getLocalPort();
         serve(s);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Closes every connection and the listening socket: connecting is refused until {@link #restore()}. */
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         listener.close();
         for (Socket s : open) {
             s.close();
@@ -41,7 +41,7 @@ final class CuttableProxy implements AutoCloseable {
         open.clear();
     }
 
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);

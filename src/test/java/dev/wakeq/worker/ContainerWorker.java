@@ -30,6 +30,16 @@ public final class ContainerWorker implements dev.wakeq.testbed.kube.PodProcess 
      */
     public static ContainerWorker start(Map<String, String> env, InetAddress podAddress,
                                         UnaryOperator<JobHandler> decorate) throws IOException {
+        return start(env, podAddress, decorate, () -> {
+            throw new IllegalStateException("this test gives workers no Kubernetes API");
+        });
+    }
+
+    /** As {@link #start(Map, InetAddress, UnaryOperator)}; a worker reading shard Secrets uses {@code kubernetes}. */
+    public static ContainerWorker start(Map<String, String> env, InetAddress podAddress,
+                                        UnaryOperator<JobHandler> decorate,
+                                        java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> kubernetes)
+            throws IOException {
         Map<String, String> cli = new HashMap<>();
         env.forEach((name, value) -> {
             if (name.startsWith("WAKEQ_")) {
@@ -42,7 +52,12 @@ public final class ContainerWorker implements dev.wakeq.testbed.kube.PodProcess 
                 // A pod gets 60 s to drain; a test harness stopping a pod should not wait that long.
                 .shutdownGrace(Duration.ofSeconds(5))
                 // FakeKubelet's Service proxy drops a pod's endpoint before it stops the pod, with no lag to cover.
-                .shutdownDelay(Duration.ZERO), decorate));
+                .shutdownDelay(Duration.ZERO), decorate, kubernetes));
+    }
+
+    /** Tenants shard Secret name to the resourceVersion the worker (or receiver) has applied. */
+    public Map<String, String> appliedShards() {
+        return running.runtime() != null ? running.runtime().report().shards() : running.receiver().report().shards();
     }
 
     /** Where {@code /metrics}, the probes and {@code /report} answer. */
@@ -69,7 +84,13 @@ public final class ContainerWorker implements dev.wakeq.testbed.kube.PodProcess 
         return running.runtime() != null ? running.runtime().port() : running.receiver().port();
     }
 
-    private long count(String name) {
+    /** The sum of the counters {@code name} with tag {@code key=value}; 0 when none is registered. */
+    public long count(String name, String key, String value) {
+        return (long) running.meters().find(name).tag(key, value).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    public long count(String name) {
         Counter c = running.meters().find(name).counter();
         return c == null ? 0 : (long) c.count();
     }

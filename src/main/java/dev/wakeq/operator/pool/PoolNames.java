@@ -66,9 +66,9 @@ public record PoolNames(String pool, String namespace) {
         return pool + "-worker";
     }
 
-    /** The Secret holding the pool's tenant configuration file (written by QueueTenant reconciles). */
-    public String tenantsSecret() {
-        return pool + "-tenants";
+    /** The ServiceAccount, Role and RoleBinding with which the pool's pods read its tenants shard Secrets. */
+    public String workerAccount() {
+        return pool + "-worker";
     }
 
     public Map<String, String> selectorLabels() {

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The always-on receiver of a pool with {@code minReplicas: 0}: one small pod, from the worker image, that listens
  * on the wake port beside the workers and hands wake-ups on to them, holding them while the pool has none
- * (docs/design.md, "Scale to zero"). It needs no database access: it reads the tenants file only to tell real
+ * (docs/design.md, "Scale to zero"). It needs no database access: it reads the tenants shards only to tell real
  * keys from forged ones.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
@@ -42,15 +42,15 @@ public class ReceiverDeploymentDependent extends PoolDependent<Deployment> {
     }
 
     private static List<EnvVar> env(WorkerPool pool, PoolNames names, int port) {
-        return List.of(
+        List<EnvVar> env = new java.util.ArrayList<>(List.of(
                 new EnvVarBuilder().withName("WAKEQ_WORKER_ID").withNewValueFrom().withNewFieldRef()
                         .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
                 new EnvVar("WAKEQ_ROLE", "receiver", null),
                 new EnvVar("WAKEQ_PORT", String.valueOf(port), null),
                 new EnvVar("WAKEQ_METRICS_PORT", String.valueOf(WorkerDeploymentDependent.METRICS_PORT), null),
-                new EnvVar("WAKEQ_TENANTS_FILE", WorkerDeploymentDependent.TENANTS_MOUNT + "/"
-                        + WorkerDeploymentDependent.TENANTS_FILE, null),
                 new EnvVar("WAKEQ_FORWARD_HOST", names.workersServiceHost(), null),
-                new EnvVar("WAKEQ_FORWARD_PORT", String.valueOf(port), null));
+                new EnvVar("WAKEQ_FORWARD_PORT", String.valueOf(port), null)));
+        env.addAll(WorkerDeploymentDependent.tenantsEnv(pool));
+        return env;
     }
 }

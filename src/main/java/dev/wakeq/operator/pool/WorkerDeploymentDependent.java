@@ -25,8 +25,8 @@ import java.util.Map;
 @KubernetesDependent(informer = @Informer(labelSelector = PoolNames.MANAGED_SELECTOR))
 public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
 
-    public static final String TENANTS_MOUNT = "/etc/wakeq/tenants";
-    public static final String TENANTS_FILE = "tenants.json";
+    /** The data key of a tenants shard Secret (dev.wakeq.worker.KubeShardWatch reads it). */
+    public static final String TENANTS_KEY = "tenants.json";
     /** The worker's HTTP port (WorkerMain's default): metrics and probes. */
     public static final int METRICS_PORT = dev.wakeq.worker.WorkerMain.DEFAULT_METRICS_PORT;
     public static final String METRICS_PORT_NAME = "metrics";
@@ -81,8 +81,8 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
 
     /**
      * The pod both the workers and a pool's receiver run: the same image and entry point ({@code worker}; the
-     * receiver's environment sets its role), wake and metrics ports, probes, the tenants Secret, and a locked-down
-     * security context.
+     * receiver's environment sets its role), wake and metrics ports, probes, the pool's service account (to read
+     * its tenants shard Secrets through the API), and a locked-down security context.
      */
     static PodSpec podSpec(WorkerPool pool, String container, List<EnvVar> env, ResourceRequirements resources) {
         PoolNames names = PoolNames.of(pool);
@@ -90,6 +90,8 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
         return new PodSpecBuilder()
                 // Workers drain on SIGTERM: finish or release claimed jobs within this period.
                 .withTerminationGracePeriodSeconds(60L)
+                // Its token reads the pool's tenants shards and nothing else (WorkerRoleDependent).
+                .withServiceAccountName(names.workerAccount()).withAutomountServiceAccountToken(true)
                 .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1001L)
                 .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                 .addNewContainer().withName(container).withImage(pool.getSpec().getImage()).withArgs(WakeqMain.WORKER)
@@ -97,11 +99,13 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .addNewPort().withName("wake-tcp").withContainerPort(port).withProtocol("TCP").endPort()
                 .addNewPort().withName(METRICS_PORT_NAME).withContainerPort(METRICS_PORT).withProtocol("TCP").endPort()
                 // Not ready until its tenants are loaded and again while draining: the wake Service then sends
-                // to the other workers. A new pod that cannot use the tenants file stalls the rollout instead
-                // of replacing a working worker.
+                // to the other workers. A new pod that cannot use its tenants shards stalls the rollout instead
+                // of replacing a working worker. Probed every second: a new pod joins the Service at most 1 s after
+                // it listens (with 5 s that wait was half of a scale from zero on a real node, docs/testbed-kube.md);
+                // 10 failures in a row, as 2 at 5 s before, take it out.
                 .withNewReadinessProbe().withNewHttpGet().withPath("/healthz/ready")
                 .withPort(new IntOrString(METRICS_PORT_NAME)).endHttpGet()
-                .withPeriodSeconds(5).withTimeoutSeconds(2).withFailureThreshold(2).endReadinessProbe()
+                .withPeriodSeconds(1).withTimeoutSeconds(2).withFailureThreshold(10).endReadinessProbe()
                 // Fails only when a wake listener died; generous, so a busy JVM is not restarted mid-job.
                 .withNewLivenessProbe().withNewHttpGet().withPath("/healthz/live")
                 .withPort(new IntOrString(METRICS_PORT_NAME)).endHttpGet()
@@ -109,13 +113,10 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .endLivenessProbe()
                 .withEnv(env)
                 .withResources(resources)
-                .addNewVolumeMount().withName("tenants").withMountPath(TENANTS_MOUNT).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .withNewSecurityContext().withAllowPrivilegeEscalation(false).withReadOnlyRootFilesystem(true)
                 .withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
                 .endContainer()
-                .addNewVolume().withName("tenants").withNewSecret().withSecretName(names.tenantsSecret())
-                .withOptional(true).endSecret().endVolume()
                 .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(TMP_SIZE).endEmptyDir().endVolume()
                 .build();
     }
@@ -132,6 +133,13 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
         return annotations;
     }
 
+    /** Where the worker and the receiver read their tenants: the pool's shard Secrets, in the pod's namespace. */
+    static List<EnvVar> tenantsEnv(WorkerPool pool) {
+        return List.of(new EnvVar("WAKEQ_TENANTS_POOL", pool.getMetadata().getName(), null),
+                new EnvVarBuilder().withName("WAKEQ_TENANTS_NAMESPACE").withNewValueFrom().withNewFieldRef()
+                        .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().build());
+    }
+
     private static List<EnvVar> env(WorkerPool pool, int port) {
         HandlerSpec handler = pool.getSpec().getHandler();
         List<EnvVar> env = new ArrayList<>();
@@ -139,7 +147,7 @@ public class WorkerDeploymentDependent extends PoolDependent<Deployment> {
                 .withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
         env.add(new EnvVar("WAKEQ_PORT", String.valueOf(port), null));
         env.add(new EnvVar("WAKEQ_METRICS_PORT", String.valueOf(METRICS_PORT), null));
-        env.add(new EnvVar("WAKEQ_TENANTS_FILE", TENANTS_MOUNT + "/" + TENANTS_FILE, null));
+        env.addAll(tenantsEnv(pool));
         // The pod's /tmp is an emptyDir: it outlives a container restart, so a worker restarted after an OOM kill
         // finds which tenants it had jobs in flight for and sweeps them at once (InFlightJournal).
         env.add(new EnvVar("WAKEQ_STATE_DIR", "/tmp/wakeq-state", null));

@@ -32,6 +32,10 @@ import org.jboss.logging.Logger;
  * hands their wake-up sightings to the QueueTenant reconciler, and reports all of it in status.
  */
 @Workflow(dependents = {
+        // The pods' identity first: a pod whose service account is missing is not admitted.
+        @Dependent(name = "worker-account", type = WorkerAccountDependent.class),
+        @Dependent(name = "worker-role", type = WorkerRoleDependent.class),
+        @Dependent(name = "worker-role-binding", type = WorkerRoleBindingDependent.class),
         @Dependent(name = "deployment", type = WorkerDeploymentDependent.class),
         @Dependent(name = "wake-service", type = WakeServiceDependent.class),
         // Only for minReplicas 0: the receiver that listens while no worker runs, and the Service it hands on to.
@@ -132,7 +136,7 @@ public class WorkerPoolReconciler implements Reconciler<WorkerPool> {
         }
     }
 
-    /** The tenants the pool's Secret lists; on a read error the last known figure stays. */
+    /** The tenants the pool's shard Secrets list; on a read error the last known figure stays. */
     private Integer tenants(WorkerPool pool, PoolNames names) {
         try {
             return registry.tenantCount(names.namespace(), names.pool());

@@ -91,7 +91,7 @@ final class BinlogSource {
         if (swapped && !BINLOG.equals(status.getWakeSource())) {
             // The trigger is gone: from now on every wake-up follows a commit, so the workers may skip the late-commit
             // polls. Until this write they poll as for the trigger, which is merely more queries.
-            registry.update(pool, file -> file.with(resolved.entry(key).withWakeSource(BINLOG)));
+            registry.update(pool, resolved.tenantName(), file -> file.with(resolved.entry(key).withWakeSource(BINLOG)));
             status.setWakeSource(BINLOG);
         }
         return swapped;

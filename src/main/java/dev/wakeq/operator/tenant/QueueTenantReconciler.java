@@ -51,21 +51,24 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
     private final RelayRegistry relays;
     private final BinlogSource binlog;
     private final QuietRechecks quiet = new QuietRechecks();
+    private final WorkerAcks acks;
 
     public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
-                                 WakeSightings sightings) {
-        this(config, metrics, registry, sightings, new RelayRegistry(), new RelayReports());
+                                 WakeSightings sightings, WorkerAcks acks) {
+        this(config, metrics, registry, sightings, new RelayRegistry(), new RelayReports(), acks);
     }
 
     @Inject
     public QueueTenantReconciler(OperatorConfig config, OperatorMetrics metrics, PoolRegistry registry,
-                                 WakeSightings sightings, RelayRegistry relays, RelayReports relayReports) {
-        this(new TenantInstaller(), config, metrics, registry, sightings, relays, relayReports, Clock.systemUTC());
+                                 WakeSightings sightings, RelayRegistry relays, RelayReports relayReports,
+                                 WorkerAcks acks) {
+        this(new TenantInstaller(), config, metrics, registry, sightings, relays, relayReports, acks,
+                Clock.systemUTC());
     }
 
     QueueTenantReconciler(TenantInstaller installer, OperatorConfig config, OperatorMetrics metrics,
                           PoolRegistry registry, WakeSightings sightings, RelayRegistry relays,
-                          RelayReports relayReports, Clock clock) {
+                          RelayReports relayReports, WorkerAcks acks, Clock clock) {
         this.installer = installer;
         this.config = config;
         this.metrics = metrics;
@@ -73,6 +76,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         this.sightings = sightings;
         this.relays = relays;
         this.binlog = new BinlogSource(installer, relays, relayReports, registry);
+        this.acks = acks;
         this.clock = clock;
     }
 
@@ -97,7 +101,10 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
 
         UpdateControl<QueueTenant> control = sameStatus(old, status) ? UpdateControl.noUpdate()
                 : UpdateControl.patchStatus(statusPatch(tenant, status));
-        return control.rescheduleAfter(ready ? config.recheckInterval() : config.retryInterval());
+        // Workers apply a shard within a second or so: look again soon rather than after the retry interval.
+        boolean catchingUp = !ready && TenantStatusBuilder.WORKERS_CATCHING_UP.equals(summary.reason());
+        return control.rescheduleAfter(ready ? config.recheckInterval()
+                : catchingUp ? TenantStatusBuilder.WORKERS_RECHECK : config.retryInterval());
     }
 
     private boolean reconcile(QueueTenant tenant, KubernetesClient client, Conditions conditions,
@@ -116,7 +123,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         status.setWakeTarget(resolved.wakeHost() + ":" + resolved.wakePort());
 
         String name = TenantInputs.tenantName(tenant);
-        String key = registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key)
+        String key = registry.find(namespace, poolName, name).map(TenantsFile.Entry::key)
                 .orElseGet(TenantKeys::newKey);
         TenantSpec spec;
         try {
@@ -126,20 +133,26 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             conditions.set("SpecValid", false, "InvalidSpec", "invalid spec: " + e.getMessage());
             return false;
         }
+        PoolRegistry.Written written;
         try {
             // Register before installing: the workers know the key before the first wake-up can name it.
             // A Binlog tenant's workers skip the late-commit polls only once its trigger is gone.
-            registry.update(pool, file -> file.with(resolved.entry(key)
+            written = registry.update(pool, name, file -> file.with(resolved.entry(key)
                     .withWakeSource(BinlogSource.active(tenant) ? BinlogSource.BINLOG : null)));
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, true, "Registered",
-                    "in Secret " + pool.getMetadata().getName() + "-tenants");
+                    "in Secret " + written.secretName());
+        } catch (PoolRegistry.ShardFullException e) {
+            conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, false, "ShardFull", e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             conditions.set(TenantStatusBuilder.REGISTERED_WITH_POOL, false, "RegistrationFailed",
-                    "could not update the pool's tenants Secret: " + e.getMessage());
+                    "could not update the pool's tenants shard Secret: " + e.getMessage());
             return false;
         }
         if (BinlogSource.wanted(tenant)) {
-            return binlog.reconcile(tenant, client, inputs, resolved, spec, pool, key, conditions, status);
+            // The relay's wake-ups name the tenant too: its workers must know it before it is Ready.
+            boolean relayed = binlog.reconcile(tenant, client, inputs, resolved, spec, pool, key, conditions, status);
+            return workersKnow(client, pool, written, conditions) && relayed;
         }
         String uid = tenant.getMetadata().getUid();
         List<TenantSpec> replicas = resolved.replicaSpecs(key);
@@ -148,13 +161,14 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             // Nothing the install reads has changed since one that found all in place: keep its conditions.
             status.setInstalledFunctionVersion(tenant.getStatus().getInstalledFunctionVersion());
             status.setWakeSource(tenant.getStatus().getWakeSource());
-            return true;
+            return workersKnow(client, pool, written, conditions);
         }
         InstallReport report = installer.install(spec, functionWasNotLoaded(tenant.getStatus()));
         quiet.installed(uid, spec, fingerprint, report);
         metrics.installed(report);
         LOG.debugf("tenant %s: %s", name, report);
         boolean installed = TenantStatusBuilder.fromReport(conditions, report);
+        installed &= workersKnow(client, pool, written, conditions);
         checkReplicas(replicas, conditions);
         if (StandInSweep.needed(report)) {
             StandInSweep.send(name, resolved.wakeHost(), resolved.wakePort(), key);
@@ -185,7 +199,7 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
             TenantInputs.Resolved resolved = new TenantInputs(client, tenant, config.functionVersion())
                     .resolveForUninstall(pool);
             InstallReport report = installer.uninstall(resolved.spec(
-                    registry.read(namespace, poolName).find(name).map(TenantsFile.Entry::key).orElse("uninstall")));
+                    registry.find(namespace, poolName, name).map(TenantsFile.Entry::key).orElse("uninstall")));
             if (report.hasProblems()) {
                 LOG.warnf("tenant %s: could not remove trigger and event yet: %s", name, report.problems());
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.retryInterval());
@@ -199,6 +213,27 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         sightings.forget(name);
         quiet.forget(tenant.getMetadata().getUid());
         return DeleteControl.defaultDelete();
+    }
+
+    /**
+     * Condition KnownToWorkers: every ready worker (and receiver) of the pool has applied the shard version that
+     * holds this tenant. Ready waits for it, so a wake-up sent right after Ready is not dropped as unknown.
+     */
+    private boolean workersKnow(KubernetesClient client, WorkerPool pool, PoolRegistry.Written written,
+                                Conditions conditions) {
+        boolean known;
+        try {
+            known = acks.applied(client, dev.wakeq.operator.pool.PoolNames.of(pool), written);
+        } catch (RuntimeException e) {
+            // E.g. no RBAC on pods: as unknown; the next look is soon.
+            LOG.debugf("pool %s: worker reports not read: %s", pool.getMetadata().getName(), e.toString());
+            known = false;
+        }
+        conditions.set(TenantStatusBuilder.KNOWN_TO_WORKERS, known,
+                known ? "ShardApplied" : TenantStatusBuilder.WORKERS_CATCHING_UP,
+                known ? "every ready worker has applied " + written.secretName()
+                        : "waiting for the pool's ready workers to apply " + written.secretName());
+        return known;
     }
 
     /** Condition ReplicasReady when the spec lists replicas: the first replica problem, or all of them fine. */

@@ -18,6 +18,11 @@ final class TenantStatusBuilder {
     static final String TRIGGER_INSTALLED = "TriggerInstalled";
     static final String EVENT_INSTALLED = "EventInstalled";
     static final String REGISTERED_WITH_POOL = "RegisteredWithPool";
+    /** Every ready worker of the pool has applied the tenants shard that lists the tenant. */
+    static final String KNOWN_TO_WORKERS = "KnownToWorkers";
+    static final String WORKERS_CATCHING_UP = "WorkersCatchingUp";
+    /** How soon a tenant waiting for its workers is looked at again. */
+    static final java.time.Duration WORKERS_RECHECK = java.time.Duration.ofMillis(500);
     /** Only with spec.database.replicas; does not decide Ready (wake-ups work on the current server). */
     static final String REPLICAS_READY = "ReplicasReady";
     /** Binlog tenants only: whether the server's relay streams and announces the tenant. */

@@ -1,20 +1,23 @@
 package dev.wakeq.operator.tenant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The worker's tenants file (docs/worker.md) as the operator writes it into the pool's Secret. The worker's
+ * One shard of a pool's tenants (docs/worker.md) as the operator writes it into the shard's Secret: version 2,
+ * where each distinct user and password appears once under {@code credentials} and tenants refer to it (most
+ * tenants of a pool share a worker account; an entry shrinks from about 300 to about 180 bytes). The worker's
  * {@code TenantsFileParser} reads it; a test round-trips through that parser so the two cannot drift apart.
  */
 public record TenantsFile(int version, List<Entry> tenants) {
@@ -42,30 +45,64 @@ public record TenantsFile(int version, List<Entry> tenants) {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(SerializationFeature.INDENT_OUTPUT, true);
-
-    public static TenantsFile empty() {
-        return new TenantsFile(1, List.of());
+    private record Login(String user, String password) {
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public static TenantsFile empty() {
+        return new TenantsFile(2, List.of());
+    }
+
+    /** Reads version 1 (one Secret per pool, before shards) or 2; throws without quoting the content. */
     public static TenantsFile parse(byte[] json) {
         if (json == null || json.length == 0) {
             return empty();
         }
         try {
-            TenantsFile file = JSON.readValue(json, TenantsFile.class);
-            return new TenantsFile(1, file.tenants() == null ? List.of() : List.copyOf(file.tenants()));
+            JsonNode root = JSON.readTree(json);
+            JsonNode credentials = root.path("credentials");
+            List<Entry> entries = new ArrayList<>();
+            for (JsonNode t : root.path("tenants")) {
+                JsonNode login = t.has("credentials") ? credentials.path(t.path("credentials").asText()) : t;
+                entries.add(new Entry(t.path("key").asText(null), t.path("name").asText(null),
+                        t.path("jdbcUrl").asText(null), login.path("user").asText(null),
+                        login.path("password").asText(null), t.path("queueTable").asText(null),
+                        t.path("deadLetterTable").asText(null)));
+            }
+            return new TenantsFile(2, List.copyOf(entries));
         } catch (IOException e) {
-            throw new UncheckedIOException("the tenants file in the pool Secret is not valid JSON", e);
+            // Not chained: Jackson's message may quote the content, which holds passwords.
+            throw new IllegalArgumentException("a tenants Secret of the pool is not valid JSON");
         }
     }
 
+    /** Compact JSON, credentials numbered in order of first use over the name-sorted entries: stable bytes. */
     public byte[] toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", 2);
+        ObjectNode credentials = root.putObject("credentials");
+        ArrayNode list = root.putArray("tenants");
+        Map<Login, String> ids = new LinkedHashMap<>();
+        for (Entry e : tenants) {
+            String id = ids.computeIfAbsent(new Login(e.user(), e.password()), l -> {
+                String next = "c" + (ids.size() + 1);
+                credentials.putObject(next).put("user", l.user()).put("password", l.password());
+                return next;
+            });
+            ObjectNode t = list.addObject();
+            t.put("key", e.key()).put("name", e.name()).put("jdbcUrl", e.jdbcUrl()).put("credentials", id);
+            if (e.queueTable() != null) {
+                t.put("queueTable", e.queueTable());
+            }
+            if (e.deadLetterTable() != null) {
+                t.put("deadLetterTable", e.deadLetterTable());
+            }
+        }
         try {
-            return JSON.writeValueAsString(this).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -79,10 +116,10 @@ public record TenantsFile(int version, List<Entry> tenants) {
         List<Entry> next = new ArrayList<>(tenants.stream().filter(e -> !e.name().equals(entry.name())).toList());
         next.add(entry);
         next.sort(Comparator.comparing(Entry::name));
-        return new TenantsFile(1, List.copyOf(next));
+        return new TenantsFile(2, List.copyOf(next));
     }
 
     public TenantsFile without(String name) {
-        return new TenantsFile(1, tenants.stream().filter(e -> !e.name().equals(name)).toList());
+        return new TenantsFile(2, tenants.stream().filter(e -> !e.name().equals(name)).toList());
     }
 }

@@ -28,7 +28,7 @@ class AutoscalerTest {
     }
 
     private static WorkerReport worker(String id, int busy, double busySeconds, int pollers) {
-        return new WorkerReport(id, true, 16, busy, busySeconds, pollers, Map.of(), 0);
+        return new WorkerReport(id, true, 16, busy, busySeconds, pollers, Map.of(), 0, Map.of());
     }
 
     private Autoscaler.Decision decide(int current, WorkerReport... reports) {

@@ -36,18 +36,40 @@ class PoolDesiredStateTest {
     }
 
     @Test
-    void workerListensOnUdpAndTcpAndMountsTheTenantSecret() {
+    void workerListensOnUdpAndTcpAndReadsItsPoolsShardsWithItsOwnAccount() {
         Deployment d = WorkerDeploymentDependent.desired(pool("p"));
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getContainerPort())
                 .containsExactlyInAnyOrder("UDP/8686", "TCP/8686", "TCP/9090");
         assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-        assertThat(d.getSpec().getTemplate().getSpec().getVolumes())
-                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("p-tenants"));
+        assertThat(d.getSpec().getTemplate().getSpec().getVolumes()).noneSatisfy(v -> assertThat(v.getSecret()).isNotNull());
+        assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("p-worker");
         assertThat(c.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("WAKEQ_TENANTS_FILE");
-            assertThat(e.getValue()).isEqualTo("/etc/wakeq/tenants/tenants.json");
+            assertThat(e.getName()).isEqualTo("WAKEQ_TENANTS_POOL");
+            assertThat(e.getValue()).isEqualTo("p");
+        });
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("WAKEQ_TENANTS_NAMESPACE");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        });
+        assertThat(c.getEnv()).noneSatisfy(e -> assertThat(e.getName()).isEqualTo("WAKEQ_TENANTS_FILE"));
+    }
+
+    @Test
+    void theWorkersRoleReadsExactlyThePoolsShardSecrets() {
+        var role = WorkerRoleDependent.desired(pool("p"));
+        assertThat(role.getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getResources()).containsExactly("secrets");
+            assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
+            assertThat(r.getResourceNames()).hasSize(dev.wakeq.worker.TenantShards.COUNT)
+                    .contains("p-tenants-0", "p-tenants-15");
+        });
+        var binding = WorkerRoleBindingDependent.desired(pool("p"));
+        assertThat(binding.getRoleRef().getName()).isEqualTo("p-worker");
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getName()).isEqualTo(WorkerAccountDependent.desired(pool("p")).getMetadata().getName());
         });
     }
 
@@ -82,6 +104,10 @@ class PoolDesiredStateTest {
         });
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/healthz/ready");
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
+        // A scale from zero waits for the first successful probe: every second, not every five.
+        assertThat(c.getReadinessProbe().getPeriodSeconds()).isEqualTo(1);
+        assertThat(c.getReadinessProbe().getPeriodSeconds() * c.getReadinessProbe().getFailureThreshold())
+                .as("seconds of failures before a worker leaves the Service").isEqualTo(10);
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz/live");
         assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("metrics");
         assertThat(c.getLivenessProbe().getInitialDelaySeconds()).isPositive();

@@ -7,6 +7,8 @@ import dev.wakeq.WakeqMain;
 import dev.wakeq.relay.ContainerRelay;
 import dev.wakeq.worker.ContainerWorker;
 import dev.wakeq.worker.JobHandler;
+import dev.wakeq.worker.TenantShards;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -117,14 +119,14 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     /**
-     * Whether every running worker has loaded a tenants file that lists {@code tenantName}
-     * ({@code namespace/name}): then a wake-up for it is served whichever pod the Service picks.
+     * Whether every running pod has applied the current version of the tenants shard Secret that lists
+     * {@code tenantName} ({@code namespace/name}): then a wake-up for it is served whichever pod the Service picks.
      */
     public synchronized boolean serves(String tenantName) {
-        // Pods with a tenants file: workers (a relay pod reads a relay file instead).
-        List<Pod> all = deployments.values().stream().flatMap(r -> r.pods.stream()).filter(p -> p.tenantsFile != null)
-                .toList();
-        return !all.isEmpty() && all.stream().allMatch(p -> p.loaded.find(tenantName).isPresent());
+        // Worker pods (a relay pod reads a relay file instead).
+        List<Pod> all = deployments.values().stream().flatMap(r -> r.pods.stream())
+                .filter(p -> p.worker instanceof ContainerWorker).toList();
+        return !all.isEmpty() && all.stream().allMatch(p -> p.knows(tenantName));
     }
 
     /** The wake port the Deployment's Service and workers listen on, or -1 when no worker runs. */
@@ -420,9 +422,6 @@ public final class FakeKubelet implements AutoCloseable {
         final PodProcess worker;
         /** The Pod object published for this worker, or null. */
         final String podName;
-        /** The tenants file the worker has confirmed loading; what {@link #serves} answers from. */
-        TenantsFile loaded = TenantsFile.empty();
-        Path tenantsFile;
 
         Pod(Deployment d, String template, InetAddress address) throws IOException {
             this.template = template;
@@ -446,12 +445,11 @@ public final class FakeKubelet implements AutoCloseable {
             for (EnvVar e : container.getEnv()) {
                 env.put(e.getName(), serviceHost(hostPath(container, value(e, name))));
             }
-            tenantsFile = env.containsKey("WAKEQ_TENANTS_FILE") ? Path.of(env.get("WAKEQ_TENANTS_FILE")) : null;
-            // The relay role runs the relay; every other pod a worker or a pool's receiver.
+            // The relay role runs the relay; every other pod a worker or a pool's receiver, with its own client to
+            // the API server, as a pod's service account token would give it.
             worker = container.getArgs() != null && container.getArgs().contains(WakeqMain.RELAY)
-                    ? ContainerRelay.start(env) : ContainerWorker.start(env, address, handlers);
-            // The worker reads its file before it starts listening: what is on disk now is loaded (or rejected).
-            loaded = readTenants();
+                    ? ContainerRelay.start(env) : ContainerWorker.start(env, address, handlers,
+                    () -> new KubernetesClientBuilder().withConfig(client.getConfiguration()).build());
             podName = publish(d, name, container);
         }
 
@@ -534,16 +532,19 @@ public final class FakeKubelet implements AutoCloseable {
                     return;
                 }
             }
-            loaded = readTenants();
         }
 
-        private TenantsFile readTenants() {
-            try {
-                return tenantsFile != null && Files.exists(tenantsFile) ? TenantsFile.parse(Files.readAllBytes(tenantsFile))
-                        : TenantsFile.empty();
-            } catch (IOException | RuntimeException e) {
-                return TenantsFile.empty();
+        /** Whether this pod's worker has applied the current version of the shard that lists the tenant. */
+        boolean knows(String tenantName) {
+            String shard = TenantShards.secretName(labels.get(PoolNames.POOL_LABEL), TenantShards.of(tenantName));
+            Secret s = client.secrets().inNamespace(namespace).withName(shard).get();
+            if (s == null || s.getData() == null || s.getData().get(WorkerDeploymentDependent.TENANTS_KEY) == null
+                    || TenantsFile.parse(Base64.getDecoder().decode(s.getData().get(
+                            WorkerDeploymentDependent.TENANTS_KEY))).find(tenantName).isEmpty()) {
+                return false;
             }
+            return worker instanceof ContainerWorker w
+                    && s.getMetadata().getResourceVersion().equals(w.appliedShards().get(shard));
         }
 
         private String value(EnvVar e, String podName) {

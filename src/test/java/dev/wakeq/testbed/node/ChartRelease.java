@@ -40,6 +40,28 @@ public final class ChartRelease {
         return release;
     }
 
+    /**
+     * {@code helm upgrade wakeq ./helm/wakeq -n wakeq --set image.pullPolicy=Never --set KEY=VALUE... --wait}: the
+     * same chart with one value changed, as a user upgrades.
+     */
+    public static synchronized Release upgrade(RealNode node, String key, String value) {
+        installed(node);
+        release = new Helm(Images.projectDir().resolve("helm/wakeq")).upgrade()
+                .withName(NAME).withNamespace(NAMESPACE)
+                .set("image.pullPolicy", "Never").set(key, value)
+                .withKubeConfig(node.kubeconfig())
+                .waitReady().withTimeout(300)
+                .call();
+        return release;
+    }
+
+    /** {@code helm uninstall wakeq -n wakeq}; a later {@link #installed} installs the chart again. */
+    public static synchronized String uninstall(RealNode node) {
+        String out = Helm.uninstall(NAME).withNamespace(NAMESPACE).withKubeConfig(node.kubeconfig()).call();
+        release = null;
+        return out;
+    }
+
     /** The release's one operator pod, or null while there is not exactly one. */
     public static Pod operatorPod(KubernetesClient client) {
         List<Pod> pods = client.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/name", "wakeq").list()

@@ -8,7 +8,7 @@ public final class Images {
     private Images() {
     }
 
-    static Path projectDir() {
+    public static Path projectDir() {
         return Path.of(System.getProperty("wakeq.project.dir", ".")).toAbsolutePath();
     }
 

@@ -201,10 +201,26 @@ public final class RealNode {
                 "--force", source, target);
     }
 
-    /** The node namespace's conntrack entries for UDP to {@code port} ({@code conntrack -L}), one per line. */
-    public List<String> udpConntrack(int port) {
-        return run("ip", "netns", "exec", env.get("NETNS"), "conntrack", "-L", "-p", "udp", "--dport",
-                String.valueOf(port)).lines().filter(l -> l.startsWith("udp")).toList();
+    /**
+     * The node namespace's conntrack entries for UDP to {@code address:port} ({@code conntrack -L}), one per line.
+     * Its closing summary goes to stderr, which is left out: merged, it landed inside a flow's line.
+     */
+    public List<String> udpConntrack(String address, int port) {
+        List<String> cmd = List.of("ip", "netns", "exec", env.get("NETNS"), "conntrack", "-L", "-p", "udp",
+                "--orig-dst", address, "--dport", String.valueOf(port));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed:\n" + out);
+            }
+            return out.lines().filter(l -> l.startsWith("udp")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String run(String... cmd) {
@@ -240,6 +256,16 @@ public final class RealNode {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The node's network namespace (where every node process and the database run). */
+    public String netns() {
+        return env.get("NETNS");
+    }
+
+    /** The node address inside that namespace; pods reach it (the database listens there). */
+    public String nodeIp() {
+        return env.get("NODE_IP");
     }
 
     /** The database's name as pods resolve it (cluster DNS), and its port there. */
