@@ -45,7 +45,7 @@ class SystemdUnitTest {
     @Test
     void theUnitStartsTheWorkerWithOptionsTheWorkerKnows() throws IOException {
         String exec = unit().lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
-        assertThat(exec).endsWith("bin/wakeq worker --tenants-file=/etc/wakeq/tenants.json");
+        assertThat(exec).endsWith("bin/wakeq worker --tenants-file=/etc/wakeq/tenants.json --state-dir=/var/lib/wakeq");
         // The worker refuses unknown options: every --name the unit passes must be one it reads.
         java.util.regex.Matcher option = java.util.regex.Pattern.compile("--([a-z-]+)=").matcher(exec);
         while (option.find()) {

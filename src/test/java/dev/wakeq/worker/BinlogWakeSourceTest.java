@@ -56,9 +56,9 @@ class BinlogWakeSourceTest {
                 }
                 await().atMost(WAIT).until(() -> w.activePollers() == 0);
                 long queries = w.polls() - before;
-                // One claim per job; a rare re-poll when a row was not yet visible is allowed for, an idle tail
-                // (several queries per job) is not.
-                assertThat(queries).isBetween((long) JOBS, JOBS + 3L);
+                // One claim per job; a re-poll when a row was not yet visible is allowed for (4 in 20 jobs were
+                // seen on MySQL 8 in CI), an idle tail (some 8 queries per job) is not.
+                assertThat(queries).isBetween((long) JOBS, JOBS + JOBS / 2L);
                 assertThat(t.count("SELECT COUNT(*) FROM _queue")).isZero();
             }
         }

@@ -39,6 +39,7 @@ public class OperatorMetrics {
     public static final String INSTALLS = "wakeq.operator.installs";
     public static final String INSTALL_PROBLEMS = "wakeq.operator.install.problems";
     public static final String INSTALL_STATEMENTS = "wakeq.operator.install.statements";
+    public static final String RECHECKS_UNCHANGED = "wakeq.operator.rechecks.unchanged";
     /** How stale a deleted pool's series may get: the refresh interval of the pool gauges. */
     static final long POOL_REFRESH_SECONDS = 15;
 
@@ -47,6 +48,7 @@ public class OperatorMetrics {
     private final MultiGauge poolReplicas;
     private final Counter installsOk;
     private final Counter installsWithProblems;
+    private final Counter rechecksUnchanged;
     private final Map<Reason, Counter> problems = new EnumMap<>(Reason.class);
     private final DistributionSummary statements;
     private final ScheduledExecutorService refresher;
@@ -67,6 +69,9 @@ public class OperatorMetrics {
                 .register(registry);
         installsOk = installs(registry, "ok");
         installsWithProblems = installs(registry, "problem");
+        rechecksUnchanged = Counter.builder(RECHECKS_UNCHANGED)
+                .description("Re-checks whose one-statement fingerprint showed nothing changed, so no install ran")
+                .register(registry);
         for (Reason reason : Reason.values()) {
             problems.put(reason, Counter.builder(INSTALL_PROBLEMS)
                     .description("Problems the tenant installer reported, by condition reason")
@@ -99,6 +104,10 @@ public class OperatorMetrics {
     public void poolsReconciled(IndexedResourceCache<WorkerPool> cache) {
         pools.set(cache);
         refreshPools();
+    }
+
+    public void recheckedUnchanged() {
+        rechecksUnchanged.increment();
     }
 
     public void installed(InstallReport report) {

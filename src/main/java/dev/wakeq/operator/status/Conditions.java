@@ -79,6 +79,15 @@ public final class Conditions {
                 : new Summary(blocker.getReason(), blocker.getType() + ": " + blocker.getMessage());
     }
 
+    /**
+     * Carries every condition of the previous status that this reconcile did not set: when a step is skipped
+     * because nothing it checks has changed (the re-check's fingerprint), its last verdict stands.
+     */
+    public Conditions keepUnset() {
+        previous.forEach(next::putIfAbsent);
+        return this;
+    }
+
     /** The new list, sorted by type so an unchanged status serializes identically (no needless patch). */
     public List<Condition> build() {
         List<Condition> out = new ArrayList<>(next.values());

@@ -159,6 +159,8 @@ public class QueueTenantReconciler implements Reconciler<QueueTenant>, Cleaner<Q
         var fingerprint = quiet.read(spec, installer);
         if (replicas.isEmpty() && wasReady(tenant) && quiet.unchanged(uid, spec, fingerprint)) {
             // Nothing the install reads has changed since one that found all in place: keep its conditions.
+            conditions.keepUnset();
+            metrics.recheckedUnchanged();
             status.setInstalledFunctionVersion(tenant.getStatus().getInstalledFunctionVersion());
             status.setWakeSource(tenant.getStatus().getWakeSource());
             return workersKnow(client, pool, written, conditions);

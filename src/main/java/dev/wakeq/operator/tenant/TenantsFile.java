@@ -69,7 +69,7 @@ public record TenantsFile(int version, List<Entry> tenants) {
                 entries.add(new Entry(t.path("key").asText(null), t.path("name").asText(null),
                         t.path("jdbcUrl").asText(null), login.path("user").asText(null),
                         login.path("password").asText(null), t.path("queueTable").asText(null),
-                        t.path("deadLetterTable").asText(null)));
+                        t.path("deadLetterTable").asText(null), t.path("wakeSource").asText(null)));
             }
             return new TenantsFile(2, List.copyOf(entries));
         } catch (IOException e) {
@@ -98,6 +98,10 @@ public record TenantsFile(int version, List<Entry> tenants) {
             }
             if (e.deadLetterTable() != null) {
                 t.put("deadLetterTable", e.deadLetterTable());
+            }
+            // Absent for Trigger, so entries of trigger tenants keep their bytes.
+            if (e.wakeSource() != null) {
+                t.put("wakeSource", e.wakeSource());
             }
         }
         try {

@@ -35,6 +35,17 @@ class ConditionsTest {
     }
 
     @Test
+    void keepUnsetCarriesWhatThisReconcileDidNotSetAndLetsItOverrideTheRest() {
+        List<Condition> first = Conditions.from(null, 1L, T0).set("TriggerInstalled", true, "Installed", "ok")
+                .set("Ready", true, "Installed", "ok").build();
+        List<Condition> second = Conditions.from(first, 1L, T1).set("Ready", false, "WorkersCatchingUp", "wait")
+                .keepUnset().build();
+        assertThat(second).extracting(Condition::getType).containsExactly("Ready", "TriggerInstalled");
+        assertThat(second.get(0).getReason()).isEqualTo("WorkersCatchingUp");
+        assertThat(second.get(1).getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    }
+
+    @Test
     void changesTransitionTimeWhenStatusFlips() {
         List<Condition> first = Conditions.from(null, 1L, T0).set("Ready", true, "Installed", "ok").build();
         List<Condition> second = Conditions.from(first, 1L, T1)
