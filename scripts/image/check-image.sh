@@ -138,12 +138,6 @@ ok "every native library of the JRE resolves inside the image ($(find "$root/opt
 out=$(container -- /opt/java/openjdk/bin/java -version 2>&1)
 grep -q '^openjdk version "17\.' <<<"$out" || { echo "$out"; exit 1; }
 ok "java -version in the image, as uid 1001: $(head -1 <<<"$out")"
-# The entrypoint's JVM (Serial GC, compressed oops) maps the image's class data sharing archive (-Xshare:on fails
-# when it cannot): a worker starts faster with it (scripts/image/wakeq-image.sh).
-out=$(container -- /opt/java/openjdk/bin/java -Xshare:on -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -version 2>&1) \
-  || { echo "$out"; echo "the image's JVM cannot map its CDS archive"; exit 1; }
-grep -q 'sharing' <<<"$out" || { echo "$out"; exit 1; }
-ok "the JVM maps the image's class data sharing archive (-Xshare:on)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

@@ -68,20 +68,15 @@ build_rootfs() {
 
 build_jre() {
   local jre=$work/jre key
-  key="$jdk_version $MODULES $EXCLUDE cds"
+  key="$jdk_version $MODULES $EXCLUDE"
   # jlink takes most of the build's time and its output changes only with the JDK or the module list.
   if [[ -f $jre.key && $(cat "$jre.key") == "$key" ]]; then
     return
   fi
   rm -rf "$jre" "$jre.key"
   mkdir -p "$jre/opt/java"
-  # --generate-cds-archive: a jlink image has no class data sharing archive unless asked for one, and the JDK's
-  # classes then load from scratch at every start (a worker's start to listening: 530 ms of CPU without, 460 ms
-  # with; docs/testbed-kube.md). The no-compressed-oops twin only serves heaps over 32 GB: left out (10 MB).
   "$jlink" --add-modules "$MODULES" --exclude-files="$EXCLUDE" \
-    --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
-    --output "$jre/opt/java/openjdk" >/dev/null
-  rm -f "$jre/opt/java/openjdk/lib/server/classes_nocoops.jsa"
+    --strip-debug --no-header-files --no-man-pages --compress=2 --output "$jre/opt/java/openjdk"
   chmod -R u+w,go=u-w "$jre"
   echo "$key" >"$jre.key"
 }
